@@ -1,0 +1,60 @@
+# Kinerja: `make run` sets up and serves the demo; `make test` sets up and runs every test.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(shell command -v uv 2>/dev/null)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test check lint format install install-dev lock bench messages clean
+
+$(BIN)/python:
+	@if [ -n "$(UV)" ]; then $(UV) venv -q --python $(PY) $(VENV); else $(PY) -m venv $(VENV); fi
+
+# Installs exactly the pinned, hash-checked versions (uv if present, pip otherwise).
+install: $(BIN)/python
+	@if [ -n "$(UV)" ]; then $(UV) pip sync -q --python $(BIN)/python requirements/base.txt && $(UV) pip install -q --python $(BIN)/python --no-deps -e .; \
+	else $(BIN)/pip install -q --require-hashes -r requirements/base.txt && $(BIN)/pip install -q --no-deps -e .; fi
+
+install-dev: $(BIN)/python
+	@if [ -n "$(UV)" ]; then $(UV) pip sync -q --python $(BIN)/python requirements/dev.txt && $(UV) pip install -q --python $(BIN)/python --no-deps -e .; \
+	else $(BIN)/pip install -q --require-hashes -r requirements/dev.txt && $(BIN)/pip install -q --no-deps -e .; fi
+
+run: install
+	$(BIN)/kinerja migrate --noinput -v 0
+	$(BIN)/kinerja compilemessages -v 0 --ignore=.venv
+	$(BIN)/kinerja collectstatic --noinput -v 0
+	$(BIN)/kinerja load-framework
+	$(BIN)/kinerja demo --rangkui
+	$(BIN)/kinerja runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/kinerja compilemessages -v 0 --ignore=.venv
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install-dev lint
+	$(BIN)/mypy kinerja
+	$(BIN)/kinerja makemigrations --check --dry-run
+	$(MAKE) test
+
+# Regenerates the hash-pinned lock files from pyproject.toml.
+lock:
+	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements/base.txt
+	uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.11 -q -o requirements/dev.txt
+
+bench: install-dev
+	$(BIN)/python bench/run.py
+
+messages: install-dev
+	cd kinerja && ../$(BIN)/kinerja makemessages -l id --no-obsolete
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 staticfiles

@@ -1,0 +1,1 @@
+"""Kinerja: competency-based 360° performance assessment for Indonesian civil servants."""

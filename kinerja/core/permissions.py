@@ -1,0 +1,100 @@
+"""Every permission question, answered once. Views, API, exports and CLI ask here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Agency, Membership
+
+
+def membership_of(user: Any) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def agency_of(user: Any) -> Agency | None:
+    membership = membership_of(user)
+    return membership.agency if membership else None
+
+
+def employee_of(user: Any) -> Any:
+    """The Employee record linked to this user, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.employee
+    except Exception:  # RelatedObjectDoesNotExist of organisation.Employee
+        return None
+
+
+def _has_role(user: Any, agency: Agency | None, *roles: str) -> bool:
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and agency is not None
+        and membership.agency_id == agency.pk
+        and membership.role in roles
+    )
+
+
+def is_member(user: Any, agency: Agency | None) -> bool:
+    return _has_role(user, agency, *Membership.Role.values)
+
+
+def can_manage_organisation(user: Any, agency: Agency | None) -> bool:
+    """Units, positions, employees, imports: the HR admin only."""
+    return _has_role(user, agency, Membership.Role.ADMIN)
+
+
+def can_manage_framework(user: Any, agency: Agency | None) -> bool:
+    """Teknis competencies and position standards: the HR admin only."""
+    return _has_role(user, agency, Membership.Role.ADMIN)
+
+
+def can_manage_tokens(user: Any, agency: Agency | None) -> bool:
+    return _has_role(user, agency, Membership.Role.ADMIN)
+
+
+def can_view_audit(user: Any, agency: Agency | None) -> bool:
+    return _has_role(user, agency, Membership.Role.ADMIN)
+
+
+def can_view_all_employees(user: Any, agency: Agency | None) -> bool:
+    """The whole agency's people: the HR admin and the leadership."""
+    return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
+
+
+def can_view_organisation(user: Any, agency: Agency | None) -> bool:
+    """Units, positions, the framework and standards are open to every member of the agency."""
+    return is_member(user, agency)
+
+
+def can_view_employee(user: Any, employee: Any) -> bool:
+    """Self, anyone above them in the supervisor chain, or the agency's admins and leaders."""
+    agency = agency_of(user)
+    if agency is None or employee.agency_id != agency.pk:
+        return False
+    if can_view_all_employees(user, agency):
+        return True
+    me = employee_of(user)
+    if me is None:
+        return False
+    if me.pk == employee.pk:
+        return True
+    return is_in_supervisor_chain(supervisor=me, employee=employee)
+
+
+def is_in_supervisor_chain(*, supervisor: Any, employee: Any, max_depth: int = 20) -> bool:
+    current, depth = employee, 0
+    seen: set[int] = set()
+    while current.supervisor_id and depth < max_depth and current.pk not in seen:
+        if current.supervisor_id == supervisor.pk:
+            return True
+        seen.add(current.pk)
+        current = current.supervisor
+        depth += 1
+    return False

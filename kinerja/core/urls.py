@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("token-api/", views.tokens, name="tokens"),
+    path("token-api/<int:pk>/cabut/", views.token_revoke, name="token_revoke"),
+    path("jejak-audit/", views.audit_log, name="audit"),
+]

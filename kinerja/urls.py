@@ -1,0 +1,20 @@
+"""URL map: the web UI, the API and the superuser-only Django admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from kinerja.api.urls import api
+from kinerja.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("akun/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("kinerja.core.urls")),
+    path("organisasi/", include("kinerja.organisation.urls")),
+    path("kompetensi/", include("kinerja.competencies.urls")),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
+
+handler404 = "kinerja.core.views.not_found"

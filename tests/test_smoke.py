@@ -1,0 +1,16 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_home_requires_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and "/akun/login/" in response["Location"]
+
+
+def test_pages_render_for_admin(client, world, framework):
+    client.force_login(world.admin)
+    for name in ["home", "organisation:employee_list", "organisation:unit_list", "organisation:position_list",
+                 "competencies:framework", "organisation:import_employees", "core:tokens", "core:audit"]:  # fmt: skip
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
