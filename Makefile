@@ -22,14 +22,12 @@ install-dev: $(BIN)/python
 
 run: install
 	$(BIN)/kinerja migrate --noinput -v 0
-	$(BIN)/kinerja compilemessages -v 0 --ignore=.venv
 	$(BIN)/kinerja collectstatic --noinput -v 0
 	$(BIN)/kinerja load-framework
 	$(BIN)/kinerja demo --rangkui
 	$(BIN)/kinerja runserver $(HOST):$(PORT)
 
 test: install-dev
-	$(BIN)/kinerja compilemessages -v 0 --ignore=.venv
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: install-dev
@@ -53,8 +51,9 @@ lock:
 bench: install-dev
 	$(BIN)/python bench/run.py
 
+# Updates the English catalogue from the Indonesian source strings and compiles it (needs gettext).
 messages: install-dev
-	cd kinerja && ../$(BIN)/kinerja makemessages -l id --no-obsolete
+	cd kinerja && ../$(BIN)/kinerja makemessages -l en --no-obsolete && ../$(BIN)/kinerja compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 staticfiles
