@@ -96,3 +96,9 @@ def framework(db):
     from kinerja.competencies.services import framework_load
 
     return framework_load()[0]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs ~0.2 s per user; tests only need passwords to be checkable.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

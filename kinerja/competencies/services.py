@@ -36,10 +36,17 @@ def framework_load(*, path: Path = NATIONAL_FRAMEWORK_FILE, acting_user: Any = N
         framework.name, framework.source = data["name"], data.get("source", "")
         framework.save(update_fields=["name", "source", "loaded_at"])
         changed = True
-    Framework.objects.filter(code=data["code"]).exclude(pk=framework.pk).filter(is_current=True).update(is_current=False)
-    if not framework.is_current:
-        framework.is_current = True
-        framework.save(update_fields=["is_current"])
+    # The highest version loaded is current; reloading an older file never demotes a newer one.
+    newest = Framework.objects.filter(code=data["code"]).order_by("-version").first()
+    if newest is not None and newest.version > framework.version:
+        if framework.is_current:
+            framework.is_current = False
+            framework.save(update_fields=["is_current"])
+    else:
+        Framework.objects.filter(code=data["code"], is_current=True).exclude(pk=framework.pk).update(is_current=False)
+        if not framework.is_current:
+            framework.is_current = True
+            framework.save(update_fields=["is_current"])
     for order, item in enumerate(data["competencies"], start=1):
         values = {"name": item["name"], "group": item["group"], "definition": item["definition"], "order": order}
         competency, made = Competency.objects.get_or_create(framework=framework, code=item["code"], defaults=values)

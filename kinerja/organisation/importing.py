@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.core.audit import audit_record
@@ -119,6 +120,13 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _number_lost_digits(value: Any) -> bool:
+    """A NIP typed into a number cell: a float cannot hold 18 digits exactly (2^53 ≈ 9·10^15)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return isinstance(value, float) or len(normalise_nip(value)) != 18
+
+
 def _parse_row(number: int, raw: dict[str, Any], errors: list[RowError]) -> _Row | None:
     before = len(errors)
 
@@ -127,8 +135,10 @@ def _parse_row(number: int, raw: dict[str, Any], errors: list[RowError]) -> _Row
 
     nip_raw = raw.get("nip")
     nip = ""
-    if isinstance(nip_raw, (int, float)) and len(normalise_nip(nip_raw)) != 18:
-        err("nip", _("NIP tersimpan sebagai angka dan digitnya hilang; format kolom NIP sebagai Teks."))
+    parsed = None
+    if _number_lost_digits(nip_raw):
+        err("nip", _("NIP tersimpan sebagai angka dan digitnya hilang; "
+                     "format kolom NIP sebagai Teks."))  # fmt: skip
     else:
         try:
             parsed = parse_nip(nip_raw)
@@ -173,7 +183,10 @@ def _parse_row(number: int, raw: dict[str, Any], errors: list[RowError]) -> _Row
     if parent_unit and parent_unit == unit:
         err("unit_induk", _("Unit induk tidak boleh sama dengan unit kerja."))
     supervisor_nip = normalise_nip(raw.get("nip_atasan")) or None
-    if supervisor_nip and nip and supervisor_nip == nip:
+    if _number_lost_digits(raw.get("nip_atasan")):
+        err("nip_atasan", _("NIP atasan tersimpan sebagai angka dan digitnya hilang; "
+                            "format kolom sebagai Teks."))  # fmt: skip
+    elif supervisor_nip and nip and supervisor_nip == nip:
         err("nip_atasan", _("Pegawai tidak boleh menjadi atasan dirinya sendiri."))
     email = _text(raw.get("email"))
     if email:
@@ -275,8 +288,11 @@ def employees_import(
     for nip, e in existing.items():
         edges[nip] = supervisor_nips.get(e.supervisor_id) if e.supervisor_id else None
     row_by_nip = {row.nip: row for row in rows}
+    # A supervisor whose own row has an error is still "in the file": report that row, not this one.
+    file_nips = {normalise_nip(raw.get("nip")) for _number, raw in table.rows}
     for row in rows:
-        if row.supervisor_nip and row.supervisor_nip not in row_by_nip and row.supervisor_nip not in existing:
+        sup = row.supervisor_nip
+        if sup and sup not in file_nips and sup not in existing:
             report.errors.append(RowError(row.number, "nip_atasan", _("NIP atasan %(n)s tidak ada di berkas maupun di data pegawai.") % {"n": row.supervisor_nip}))
         edges[row.nip] = row.supervisor_nip
     for nip in sorted(_find_cycles(edges)):
@@ -337,7 +353,8 @@ def _apply(*, agency, rows, existing, units, positions, parent_of, report, actin
         positions = {p.name: p for p in Position.objects.filter(agency=agency)}
     report.positions_created = list(new_positions)
 
-    fields = ["name", "gender", "grade", "asn_status", "position_id", "unit_id"]
+    now = timezone.now()  # bulk_update skips auto_now: set updated_at on changed rows ourselves
+    fields = ["name", "gender", "grade", "asn_status", "position_id", "unit_id", "updated_at"]
     if has_email_column:
         fields.append("email")
     to_create, to_update, changes = [], [], []
@@ -355,6 +372,7 @@ def _apply(*, agency, rows, existing, units, positions, parent_of, report, actin
         if diff:
             for f, (_old, new) in diff.items():
                 setattr(employee, f, new)
+            employee.updated_at = now
             to_update.append(employee)
             changes.append({"nip": row.nip, "action": "update", "fields": {f: list(v) for f, v in diff.items()}})
     Employee.objects.bulk_create(to_create, batch_size=1000)
@@ -373,8 +391,9 @@ def _apply(*, agency, rows, existing, units, positions, parent_of, report, actin
             if row.nip in existing:
                 changes.append({"nip": row.nip, "action": "update", "fields": {"supervisor_id": [employee.supervisor_id, wanted]}})
             employee.supervisor_id = wanted
+            employee.updated_at = now
             supervisor_changes.append(employee)
-    Employee.objects.bulk_update(supervisor_changes, ["supervisor"], batch_size=1000)
+    Employee.objects.bulk_update(supervisor_changes, ["supervisor", "updated_at"], batch_size=1000)
 
     updated_nips = {c["nip"] for c in changes if c["action"] == "update"}
     report.created = len(to_create)
