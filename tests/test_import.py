@@ -465,3 +465,19 @@ def test_one_corrupted_cell_is_reported_on_its_row_and_nothing_is_written(world,
             raise _Rollback
     except _Rollback:
         pass
+
+
+def test_pppk_nip_with_pns_status_is_rejected(world):
+    row = {"nip": "199502202022211001", "nama": "Rudi Hartono", "jenis_kelamin": "L", "golongan": "III/a",
+           "status_asn": "PNS", "jenis_jabatan": "Pelaksana", "jabatan": "Staf", "unit_kerja": "Unit X"}
+    report = run_import(world, [row])
+    assert [(e.row, e.column) for e in report.errors] == [(2, "status_asn")]
+    assert "PPPK" in report.errors[0].message
+
+
+def test_import_template_example_rows_import_cleanly(world):
+    from kinerja.organisation.importing import import_template_xlsx
+
+    report = employees_import(agency=world.agency, data=import_template_xlsx(), filename="t.xlsx", acting_user=world.admin)
+    assert report.ok, report.errors
+    assert report.created == 3

@@ -107,3 +107,14 @@ def test_any_well_formed_nip_parses_and_round_trips(case):
     assert [len(g) for g in groups] == [8, 6, 1, 3]
     assert "".join(groups) == text
     assert parse_nip(nip.formatted()) == nip
+
+
+def test_pppk_nip_with_code_21_parses_as_pppk():
+    parsed = parse_nip("199502202022211001")
+    assert parsed.is_pppk and parsed.tmt_year == 2022 and parsed.gender == "L"
+    assert not parse_nip("198609262015051001").is_pppk
+
+
+def test_code_other_than_month_or_21_is_rejected():
+    with pytest.raises(NipError, match="21 untuk PPPK"):
+        parse_nip("199502202022221001")

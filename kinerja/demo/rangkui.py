@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.core.audit import audit_record
 from kinerja.core.models import Agency, Membership
-from kinerja.organisation.models import Employee, OrgUnit
+from kinerja.organisation.models import Employee
 
 from .synthetic import (
     NameMaker,
@@ -60,16 +60,16 @@ KELURAHAN = [
     "Melintang",
 ]
 
-K = OrgUnit.Kind
+# (name, OrgUnit.Kind value, parent), parents first.
 UNITS: list[tuple[str, str, str | None]] = (
     [
-        (KECAMATAN, K.INSTANSI, None),
-        (SEKRETARIAT, K.SEKRETARIAT, KECAMATAN),
-        (SUBBAG_UMUM, K.SEKSI, SEKRETARIAT),
-        (SUBBAG_PK, K.SEKSI, SEKRETARIAT),
+        (KECAMATAN, "instansi", None),
+        (SEKRETARIAT, "sekretariat", KECAMATAN),
+        (SUBBAG_UMUM, "seksi", SEKRETARIAT),
+        (SUBBAG_PK, "seksi", SEKRETARIAT),
     ]
-    + [(name, K.SEKSI, KECAMATAN) for name in SEKSI]
-    + [(f"Kelurahan {name}", K.KELURAHAN, KECAMATAN) for name in KELURAHAN]
+    + [(name, "seksi", KECAMATAN) for name in SEKSI]
+    + [(f"Kelurahan {name}", "kelurahan", KECAMATAN) for name in KELURAHAN]
 )
 
 # Staff positions: type, PNS grades, PPPK grades (empty: PNS only), bachelor degrees.

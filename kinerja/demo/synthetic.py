@@ -551,7 +551,7 @@ def plan_write(*, agency: Agency, plan: Plan, competencies: dict[str, Any]) -> d
         created["units"] += len(batch)
 
     positions = {p.name: p for p in Position.objects.filter(agency=agency)}
-    batch = [
+    new_positions = [
         Position(
             agency=agency,
             name=s.name,
@@ -562,14 +562,14 @@ def plan_write(*, agency: Agency, plan: Plan, competencies: dict[str, Any]) -> d
         for s in plan.positions.values()
         if s.name not in positions
     ]
-    _create(Position, batch, agency=agency, key="name")
-    positions.update({p.name: p for p in batch})
-    created["positions"] = len(batch)
+    _create(Position, new_positions, agency=agency, key="name")
+    positions.update({p.name: p for p in new_positions})
+    created["positions"] = len(new_positions)
 
     ids = dict(Employee.objects.filter(agency=agency).values_list("nip", "id"))
     person_depth = _depths((p.nip, p.supervisor) for p in plan.people)
     for level in sorted(set(person_depth.values())):
-        batch = [
+        people = [
             Employee(
                 agency=agency,
                 nip=s.nip,
@@ -585,20 +585,20 @@ def plan_write(*, agency: Agency, plan: Plan, competencies: dict[str, Any]) -> d
             for s in plan.people
             if person_depth[s.nip] == level and s.nip not in ids
         ]
-        _create(Employee, batch, agency=agency, key="nip")
-        ids.update({e.nip: e.pk for e in batch})
-        created["employees"] += len(batch)
+        _create(Employee, people, agency=agency, key="nip")
+        ids.update({e.nip: e.pk for e in people})
+        created["employees"] += len(people)
 
     have = set(
         PositionStandard.objects.filter(agency=agency).values_list("position_id", "competency_id")
     )
-    batch = []
+    standards = []
     for position_name, levels in plan.standards.items():
         position = positions[position_name]
         for code, level in levels.items():
             competency = competencies[code]
             if (position.pk, competency.pk) not in have:
-                batch.append(
+                standards.append(
                     PositionStandard(
                         agency=agency,
                         position_id=position.pk,
@@ -606,8 +606,8 @@ def plan_write(*, agency: Agency, plan: Plan, competencies: dict[str, Any]) -> d
                         required_level=level,
                     )
                 )
-    PositionStandard.objects.bulk_create(batch, batch_size=BATCH_SIZE)
-    created["standards"] = len(batch)
+    PositionStandard.objects.bulk_create(standards, batch_size=BATCH_SIZE)
+    created["standards"] = len(standards)
     return created
 
 

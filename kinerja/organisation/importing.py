@@ -162,6 +162,8 @@ def _parse_row(number: int, raw: dict[str, Any], errors: list[RowError]) -> _Row
     status = _text(raw.get("status_asn")).upper()
     if status not in ("PNS", "PPPK"):
         err("status_asn", _("Isi PNS atau PPPK."))
+    elif parsed is not None and parsed.is_pppk and status != "PPPK":
+        err("status_asn", _("NIP berkode PPPK (digit 13–14 = 21), tetapi status_asn %(s)s.") % {"s": status})
     grade = normalise_grade(raw.get("golongan"))
     if not grade:
         err("golongan", _("Golongan wajib diisi, mis. III/a (PNS) atau IX (PPPK)."))

@@ -16,10 +16,14 @@ class Nip:
     tmt_month: int
     gender: str  # "L" or "P"
     sequence: int
+    is_pppk: bool = False  # PPPK NIPs carry the code 21 where a PNS NIP has the TMT month
 
     def formatted(self) -> str:
         v = self.value
         return f"{v[:8]} {v[8:14]} {v[14]} {v[15:]}"
+
+
+PPPK_CODE = 21
 
 
 class NipError(ValueError):
@@ -51,9 +55,10 @@ def parse_nip(raw: object, *, today: dt.date | None = None) -> Nip:
     if birth.year < 1940 or birth > today:
         raise NipError(_("Tahun lahir pada NIP tidak masuk akal."))
     tmt_year, tmt_month = int(value[8:12]), int(value[12:14])
-    if not 1 <= tmt_month <= 12:
-        raise NipError(_("Digit 13–14 NIP harus bulan TMT yang valid (01–12)."))
-    if tmt_year < birth.year + 14 or (tmt_year, tmt_month) > (today.year, today.month):
+    is_pppk = tmt_month == PPPK_CODE
+    if not is_pppk and not 1 <= tmt_month <= 12:
+        raise NipError(_("Digit 13–14 NIP harus bulan TMT (01–12), atau 21 untuk PPPK."))
+    if tmt_year < birth.year + 14 or (tmt_year, 1 if is_pppk else tmt_month) > (today.year, today.month):
         raise NipError(_("TMT pada NIP (digit 9–14) tidak masuk akal terhadap tanggal lahir."))
     gender_digit = value[14]
     if gender_digit not in "12":
@@ -68,6 +73,7 @@ def parse_nip(raw: object, *, today: dt.date | None = None) -> Nip:
         tmt_month=tmt_month,
         gender="L" if gender_digit == "1" else "P",
         sequence=sequence,
+        is_pppk=is_pppk,
     )
 
 
