@@ -14,3 +14,10 @@ def test_pages_render_for_admin(client, world, framework):
                  "competencies:framework", "organisation:import_employees", "core:tokens", "core:audit"]:  # fmt: skip
         response = client.get(reverse(name))
         assert response.status_code == 200, name
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_override_indonesian_default(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Masuk ke Kinerja" in response.content.decode()
+    assert response["Content-Language"] == "id"

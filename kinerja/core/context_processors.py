@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +14,15 @@ from . import permissions
 def shell(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     agency = getattr(request, "agency", None)
-    nav: list[tuple[str, str]] = []
+    nav: list[tuple[Any, str]] = []
+    admin: list[tuple[Any, str]] = []
     if user is not None and user.is_authenticated:
         nav.append((_("Beranda"), reverse("home")))
         employee = permissions.employee_of(user)
         if employee is not None:
             nav.append((_("Profil saya"), reverse("organisation:me")))
-            nav.append((_("Tim saya"), reverse("organisation:team")))
+            if employee.subordinates.exists():
+                nav.append((_("Tim saya"), reverse("organisation:team")))
         if permissions.can_view_all_employees(user, agency):
             nav.append((_("Pegawai"), reverse("organisation:employee_list")))
         if permissions.can_view_organisation(user, agency):
@@ -26,8 +30,10 @@ def shell(request: HttpRequest) -> dict:
             nav.append((_("Jabatan"), reverse("organisation:position_list")))
             nav.append((_("Kompetensi"), reverse("competencies:framework")))
         if permissions.can_manage_organisation(user, agency):
-            nav.append((_("Impor"), reverse("organisation:import_employees")))
+            admin.append((_("Impor pegawai"), reverse("organisation:import_employees")))
+            admin.append((_("Impor standar kompetensi"), reverse("competencies:import_standards")))
         if permissions.can_manage_tokens(user, agency):
-            nav.append((_("Token API"), reverse("core:tokens")))
-            nav.append((_("Jejak audit"), reverse("core:audit")))
-    return {"nav_items": nav, "current_agency": agency}
+            admin.append((_("Token API"), reverse("core:tokens")))
+        if permissions.can_view_audit(user, agency):
+            admin.append((_("Jejak audit"), reverse("core:audit")))
+    return {"nav_items": nav, "admin_items": admin, "current_agency": agency}

@@ -49,7 +49,7 @@ def demo(transactional_db):
 def login(page, username: str, password: str = "kinerja-demo") -> None:
     page.goto("/akun/login/")
     page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_label("Sandi", exact=True).fill(password)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url("**/")
 

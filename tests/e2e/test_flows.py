@@ -18,15 +18,17 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize(
     ("username", "sees", "does_not_see"),
     [
-        ("admin", ["Pegawai", "Impor", "Token API"], []),
-        ("camat", ["Pegawai", "Tim saya"], ["Impor", "Token API"]),
-        ("atasan", ["Tim saya", "Profil saya"], ["Impor", "Token API"]),
-        ("pegawai", ["Profil saya"], ["Impor", "Token API", "Pegawai"]),
+        ("admin", ["Pegawai", "Impor pegawai", "Token API", "Jejak audit"], []),
+        ("camat", ["Pegawai", "Tim saya"], ["Impor pegawai", "Token API"]),
+        ("atasan", ["Tim saya", "Profil saya"], ["Impor pegawai", "Token API", "Pegawai"]),
+        ("pegawai", ["Profil saya"], ["Impor pegawai", "Token API", "Pegawai", "Tim saya"]),
     ],
 )
 def test_each_demo_role_signs_in_and_sees_their_menu(page, demo, username, sees, does_not_see):
     login(page, username)
     nav = page.get_by_role("navigation", name="Navigasi utama")
+    if username == "admin":
+        nav.get_by_role("button", name="Administrasi").click()
     for label in sees:
         expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
     for label in does_not_see:
@@ -68,14 +70,16 @@ def test_admin_imports_file_with_error_sees_report_then_fixes_it(page, demo, tmp
     before = Employee.objects.count()
 
     login(page, "admin")
-    page.get_by_role("link", name="Impor", exact=True).click()
+    nav = page.get_by_role("navigation", name="Navigasi utama")
+    nav.get_by_role("button", name="Administrasi").click()
+    nav.get_by_role("link", name="Impor pegawai", exact=True).click()
     expect(page.get_by_role("link", name="Unduh templat XLSX")).to_be_visible()
     page.get_by_label("Berkas XLSX atau CSV").set_input_files(str(broken))
     page.get_by_role("button", name="Unggah dan periksa").click()
     report = page.get_by_role("alert")
     expect(report).to_contain_text("Impor dibatalkan")
-    expect(page.get_by_role("cell", name="jenis_kelamin")).to_be_visible()
-    expect(page.get_by_role("cell", name="golongan")).to_be_visible()
+    expect(page.get_by_role("cell", name="jenis_kelamin", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="golongan", exact=True)).to_be_visible()
     screenshot(page, "impor-gagal")
     assert Employee.objects.count() == before
 
