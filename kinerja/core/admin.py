@@ -1,11 +1,10 @@
-"""Django admin: for superusers only, never for agency staff."""
+"""Django admin registrations; the site itself admits superusers only (SuperuserAdminSite)."""
 
 from django.contrib import admin
 
 from .models import Agency, ApiToken, AuditEvent, Membership
 
-admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
-admin.site.site_header = "Kinerja · admin Django"
+
 
 
 @admin.register(Agency)
@@ -36,3 +35,4 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
