@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import permissions
 
@@ -17,18 +18,18 @@ def shell(request: HttpRequest) -> dict:
     nav: list[tuple[Any, str]] = []
     admin: list[tuple[Any, str]] = []
     if user is not None and user.is_authenticated:
-        nav.append((_("Beranda"), reverse("home")))
+        nav.append((pgettext_lazy("nav", "Beranda"), reverse("home")))
         employee = permissions.employee_of(user)
         if employee is not None:
-            nav.append((_("Profil saya"), reverse("organisation:me")))
+            nav.append((pgettext_lazy("nav", "Profil saya"), reverse("organisation:me")))
             if employee.subordinates.exists():
-                nav.append((_("Tim saya"), reverse("organisation:team")))
+                nav.append((pgettext_lazy("nav", "Tim saya"), reverse("organisation:team")))
         if permissions.can_view_all_employees(user, agency):
-            nav.append((_("Pegawai"), reverse("organisation:employee_list")))
+            nav.append((pgettext_lazy("nav", "Pegawai"), reverse("organisation:employee_list")))
         if permissions.can_view_organisation(user, agency):
-            nav.append((_("Unit kerja"), reverse("organisation:unit_list")))
-            nav.append((_("Jabatan"), reverse("organisation:position_list")))
-            nav.append((_("Kompetensi"), reverse("competencies:framework")))
+            nav.append((pgettext_lazy("nav", "Unit kerja"), reverse("organisation:unit_list")))
+            nav.append((pgettext_lazy("nav", "Jabatan"), reverse("organisation:position_list")))
+            nav.append((pgettext_lazy("nav", "Kompetensi"), reverse("competencies:framework")))
         if permissions.can_manage_organisation(user, agency):
             admin.append((_("Impor pegawai"), reverse("organisation:import_employees")))
             admin.append((_("Impor standar kompetensi"), reverse("competencies:import_standards")))
