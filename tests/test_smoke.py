@@ -21,3 +21,13 @@ def test_browser_language_does_not_override_indonesian_default(client):
     response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Masuk ke Kinerja" in response.content.decode()
     assert response["Content-Language"] == "id"
+
+
+def test_pages_and_api_docs_load_no_asset_from_the_internet(client, world, framework):
+    import re
+
+    client.force_login(world.admin)
+    for url in ["/", reverse("organisation:employee_list"), "/api/docs", reverse("login")]:
+        body = client.get(url).content.decode()
+        external = [u for u in re.findall(r'(?:src|href)="([^"]+)"', body) if u.startswith(("http:", "https:", "//"))]
+        assert external == [], (url, external)
