@@ -1,6 +1,7 @@
 """API: units, positions, employees and the employee import."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: @paginate re-reads the wrapped view's annotations
+# in ninja's own namespace, where a string like "Query[EmployeeFilter]" cannot be resolved.
 
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, UploadedFile
