@@ -1,4 +1,4 @@
-"""Every role against every action: allowed ones take effect, denied ones are 404 and change nothing."""
+"""Every role against every action: allowed ones take effect, denied ones 404 and change nothing."""
 
 from __future__ import annotations
 
@@ -37,19 +37,35 @@ def agency_a_state(world) -> dict:
     """Everything agency A owns, as plain values: any change made by a denied action shows here."""
     a = world.agency
     return {
-        "units": sorted(OrgUnit.objects.filter(agency=a).values_list("id", "name", "code", "kind", "parent_id")),
+        "units": sorted(
+            OrgUnit.objects.filter(agency=a).values_list("id", "name", "code", "kind", "parent_id")
+        ),
         "positions": sorted(
-            Position.objects.filter(agency=a).values_list("id", "name", "position_type", "unit_id", "min_grade")
+            Position.objects.filter(agency=a).values_list(
+                "id", "name", "position_type", "unit_id", "min_grade"
+            )
         ),
         "employees": sorted(
             Employee.objects.filter(agency=a).values_list(
-                "id", "nip", "name", "grade", "position_id", "unit_id", "supervisor_id", "user_id", "is_active"
+                "id",
+                "nip",
+                "name",
+                "grade",
+                "position_id",
+                "unit_id",
+                "supervisor_id",
+                "user_id",
+                "is_active",
             )
         ),
         "standards": sorted(
-            PositionStandard.objects.filter(agency=a).values_list("position_id", "competency_id", "required_level")
+            PositionStandard.objects.filter(agency=a).values_list(
+                "position_id", "competency_id", "required_level"
+            )
         ),
-        "tokens": sorted(ApiToken.objects.filter(agency=a).values_list("id", "user_id", "name", "revoked_at")),
+        "tokens": sorted(
+            ApiToken.objects.filter(agency=a).values_list("id", "user_id", "name", "revoked_at")
+        ),
         "audit": sorted(AuditEvent.objects.filter(agency=a).values_list("id", "action")),
         "memberships": sorted(Membership.objects.filter(agency=a).values_list("user_id", "role")),
     }
@@ -60,7 +76,7 @@ def agency_a_state(world) -> dict:
 
 def import_csv() -> SimpleUploadedFile:
     header = "nip,nama,jenis_kelamin,golongan,status_asn,jenis_jabatan,jabatan,unit_kerja\n"
-    row = f"{IMPORT_NIP},Pegawai Impor Matriks,L,III/a,PNS,Pelaksana,Jabatan Impor Matriks,Unit Impor Matriks\n"
+    row = f"{IMPORT_NIP},Impor Matriks,L,III/a,PNS,Pelaksana,Jabatan Impor,Unit Impor Matriks\n"
     return SimpleUploadedFile("pegawai.csv", (header + row).encode(), content_type="text/csv")
 
 
@@ -80,30 +96,45 @@ ACTIONS: dict[str, Action] = {
         marker=lambda w, role: w.staff_employee.nip,
     ),
     "view_staff_detail": Action(
-        send=lambda c, w: c.get(reverse("organisation:employee_detail", args=[w.staff_employee.pk])),
+        send=lambda c, w: c.get(
+            reverse("organisation:employee_detail", args=[w.staff_employee.pk])
+        ),
         ok_status=200,
         marker=lambda w, role: w.staff_employee.nip_formatted,
     ),
     "create_unit": Action(
-        send=lambda c, w: c.post(reverse("organisation:unit_create"), {"name": "Unit Matriks", "kind": "seksi"}),
+        send=lambda c, w: c.post(
+            reverse("organisation:unit_create"), {"name": "Unit Matriks", "kind": "seksi"}
+        ),
         ok_status=302,
         effect=lambda w: OrgUnit.objects.filter(agency=w.agency, name="Unit Matriks").exists(),
     ),
     "edit_position": Action(
         send=lambda c, w: c.post(
             reverse("organisation:position_edit", args=[w.staff_position.pk]),
-            {"name": "Pengadministrasi Baru", "position_type": "pelaksana", "unit": w.subunit.pk, "min_grade": ""},
+            {
+                "name": "Pengadministrasi Baru",
+                "position_type": "pelaksana",
+                "unit": w.subunit.pk,
+                "min_grade": "",
+            },
         ),
         ok_status=302,
-        effect=lambda w: Position.objects.get(pk=w.staff_position.pk).name == "Pengadministrasi Baru",
+        effect=lambda w: (
+            Position.objects.get(pk=w.staff_position.pk).name == "Pengadministrasi Baru"
+        ),
     ),
     "delete_employee": Action(
-        send=lambda c, w: c.post(reverse("organisation:employee_delete", args=[w.staff_employee.pk])),
+        send=lambda c, w: c.post(
+            reverse("organisation:employee_delete", args=[w.staff_employee.pk])
+        ),
         ok_status=302,
         effect=lambda w: not Employee.objects.filter(pk=w.staff_employee.pk).exists(),
     ),
     "set_standard": Action(
-        send=lambda c, w: c.post(reverse("competencies:standard_edit", args=[w.staff_position.pk]), {"level_M.01": "3"}),
+        send=lambda c, w: c.post(
+            reverse("competencies:standard_edit", args=[w.staff_position.pk]), {"level_M.01": "3"}
+        ),
         ok_status=302,
         effect=lambda w: PositionStandard.objects.filter(
             position=w.staff_position, competency__code="M.01", required_level=3
@@ -116,9 +147,13 @@ ACTIONS: dict[str, Action] = {
         effect=lambda w: Employee.objects.filter(agency=w.agency, nip=IMPORT_NIP).exists(),
     ),
     "create_api_token": Action(
-        send=lambda c, w: c.post(reverse("core:tokens"), {"user": w.staff.pk, "name": "Token Matriks"}),
+        send=lambda c, w: c.post(
+            reverse("core:tokens"), {"user": w.staff.pk, "name": "Token Matriks"}
+        ),
         ok_status=200,
-        effect=lambda w: ApiToken.objects.filter(agency=w.agency, user=w.staff, name="Token Matriks").exists(),
+        effect=lambda w: ApiToken.objects.filter(
+            agency=w.agency, user=w.staff, name="Token Matriks"
+        ).exists(),
     ),
     "view_audit_log": Action(
         send=lambda c, w: c.get(reverse("core:audit")),
@@ -137,37 +172,45 @@ ACTIONS: dict[str, Action] = {
     ),
 }
 
-# ok: the action takes effect / the page shows agency A's data.
-# empty: allowed in the person's own scope (own agency, own empty team): 200/302, A untouched, no A data shown.
-# deny: 404, nothing changed.  login: anonymous is sent to the sign-in page, nothing changed.
-_ = "deny"
+# ok     the action takes effect / the page shows agency A's data
+# empty  allowed in the person's own scope (own agency, own empty team): 200 or 302,
+#        agency A untouched and none of its data shown
+# deny   404 and nothing changed;   login  anonymous is sent to the sign-in page, nothing changed
+# Admin and leader personas have no Employee record: no own profile, no team.
+COLUMNS = ["anonymous", "admin", "leader", "supervisor", "staff", "peer", "outsider", "superuser"]
+TABLE = """
+view_employee_list  login  ok    ok    deny  deny   deny   empty  deny
+view_staff_detail   login  ok    ok    ok    ok     deny   deny   deny
+create_unit         login  ok    deny  deny  deny   deny   empty  deny
+edit_position       login  ok    deny  deny  deny   deny   deny   deny
+delete_employee     login  ok    deny  deny  deny   deny   deny   deny
+set_standard        login  ok    deny  deny  deny   deny   deny   deny
+import_employees    login  ok    deny  deny  deny   deny   empty  deny
+create_api_token    login  ok    deny  deny  deny   deny   empty  deny
+view_audit_log      login  ok    deny  deny  deny   deny   empty  deny
+view_own_profile    login  deny  deny  ok    ok     ok     ok     deny
+view_team           login  deny  deny  ok    empty  empty  empty  deny
+"""
 EXPECTED: dict[str, dict[str, str]] = {
-    #                   admin   leader  supervisor staff    peer     outsider superuser
-    "view_employee_list": dict(admin="ok", leader="ok", supervisor=_, staff=_, peer=_, outsider="empty", superuser=_),
-    "view_staff_detail": dict(admin="ok", leader="ok", supervisor="ok", staff="ok", peer=_, outsider=_, superuser=_),
-    "create_unit": dict(admin="ok", leader=_, supervisor=_, staff=_, peer=_, outsider="empty", superuser=_),
-    "edit_position": dict(admin="ok", leader=_, supervisor=_, staff=_, peer=_, outsider=_, superuser=_),
-    "delete_employee": dict(admin="ok", leader=_, supervisor=_, staff=_, peer=_, outsider=_, superuser=_),
-    "set_standard": dict(admin="ok", leader=_, supervisor=_, staff=_, peer=_, outsider=_, superuser=_),
-    "import_employees": dict(admin="ok", leader=_, supervisor=_, staff=_, peer=_, outsider="empty", superuser=_),
-    "create_api_token": dict(admin="ok", leader=_, supervisor=_, staff=_, peer=_, outsider="empty", superuser=_),
-    "view_audit_log": dict(admin="ok", leader=_, supervisor=_, staff=_, peer=_, outsider="empty", superuser=_),
-    # admin and leader personas have no Employee record: no profile, no team.
-    "view_own_profile": dict(admin=_, leader=_, supervisor="ok", staff="ok", peer="ok", outsider="ok", superuser=_),
-    "view_team": dict(admin=_, leader=_, supervisor="ok", staff="empty", peer="empty", outsider="empty", superuser=_),
+    line.split()[0]: dict(zip(COLUMNS, line.split()[1:], strict=True))
+    for line in TABLE.strip().splitlines()
 }
-for _row in EXPECTED.values():
-    _row["anonymous"] = "login"
 
 MATRIX = [(action, role, EXPECTED[action][role]) for action in ACTIONS for role in ROLES]
 
 
-@pytest.mark.parametrize(("action", "role", "outcome"), MATRIX, ids=[f"{a}-{r}-{o}" for a, r, o in MATRIX])
-def test_role_gets_its_outcome_and_a_denied_action_changes_nothing(client, world, request, action, role, outcome):
+@pytest.mark.parametrize(
+    ("action", "role", "outcome"), MATRIX, ids=[f"{a}-{r}-{o}" for a, r, o in MATRIX]
+)
+def test_role_gets_its_outcome_and_a_denied_action_changes_nothing(
+    client, world, request, action, role, outcome
+):
     spec = ACTIONS[action]
     if spec.needs_framework:
         request.getfixturevalue("framework")
-    audit_record(agency=world.agency, acting_user=world.admin, action="matrix.probe", summary=AUDIT_MARKER)
+    audit_record(
+        agency=world.agency, acting_user=world.admin, action="matrix.probe", summary=AUDIT_MARKER
+    )
     user = user_for(world, role)
     if user is not None:
         client.force_login(user)
@@ -194,7 +237,8 @@ def test_role_gets_its_outcome_and_a_denied_action_changes_nothing(client, world
         assert spec.effect(world)
         assert after != before
     else:
-        assert after == before  # reads write nothing; denied and foreign writes leave agency A alone
+        # reads write nothing; denied writes and writes in another agency leave agency A alone
+        assert after == before
         if spec.effect is not None:
             assert not spec.effect(world)
     if spec.marker is not None and outcome == "ok":
@@ -203,9 +247,11 @@ def test_role_gets_its_outcome_and_a_denied_action_changes_nothing(client, world
         for probe in (world.staff_employee.nip, world.staff_employee.nip_formatted, AUDIT_MARKER):
             assert probe not in body
 
+
 def test_matrix_covers_every_action_for_every_role():
-    assert set(EXPECTED) == set(ACTIONS)
-    assert all(set(row) == set(ROLES) for row in EXPECTED.values())
+    assert set(EXPECTED) == set(ACTIONS) and set(COLUMNS) == set(ROLES)
+    outcomes = {o for row in EXPECTED.values() for o in row.values()}
+    assert outcomes <= {"ok", "empty", "deny", "login"}
 
 
 # --- the permission functions themselves ---------------------------------------------------------
@@ -219,10 +265,14 @@ AGENCY_CHECKS = {
     "can_manage_tokens": {"admin"},
     "can_view_audit": {"admin"},
 }
-AGENCY_TABLE = [(fn, role, role in allowed) for fn, allowed in AGENCY_CHECKS.items() for role in ROLES]
+AGENCY_TABLE = [
+    (fn, role, role in allowed) for fn, allowed in AGENCY_CHECKS.items() for role in ROLES
+]
 
 
-@pytest.mark.parametrize(("fn", "role", "expected"), AGENCY_TABLE, ids=[f"{f}-{r}" for f, r, _e in AGENCY_TABLE])
+@pytest.mark.parametrize(
+    ("fn", "role", "expected"), AGENCY_TABLE, ids=[f"{f}-{r}" for f, r, _e in AGENCY_TABLE]
+)
 def test_agency_permission_answers_true_only_for_its_roles(world, fn, role, expected):
     user = user_for(world, role) or AnonymousUser()
     assert getattr(permissions, fn)(user, world.agency) is expected
@@ -246,12 +296,19 @@ def test_can_view_employee_for_the_staff_member(world, role):
 
 def test_supervisor_chain_sees_down_two_levels_but_never_up(world):
     boss_user = make_user("kepala_a", agency=world.agency)
-    boss = make_employee(world.agency, unit=world.unit, position=world.head_position, user=boss_user)
+    boss = make_employee(
+        world.agency, unit=world.unit, position=world.head_position, user=boss_user
+    )
     world.supervisor_employee.supervisor = boss
     world.supervisor_employee.save()
     staff_employee = Employee.objects.get(pk=world.staff_employee.pk)
     assert permissions.can_view_employee(boss_user, staff_employee) is True
-    assert permissions.can_view_employee(world.staff, Employee.objects.get(pk=world.supervisor_employee.pk)) is False
+    assert (
+        permissions.can_view_employee(
+            world.staff, Employee.objects.get(pk=world.supervisor_employee.pk)
+        )
+        is False
+    )
     assert permissions.can_view_employee(world.staff, boss) is False
 
 

@@ -1,4 +1,4 @@
-"""Tenancy: agency B's rows are "not found" for agency A, in the web UI and in the API, and stay unchanged."""
+"""Tenancy: agency B's rows are "not found" for agency A (web and API) and stay unchanged."""
 
 from __future__ import annotations
 
@@ -20,19 +20,37 @@ from .conftest import make_nip
 def agency_state(agency: Agency) -> dict:
     """Everything the agency owns, as plain values."""
     return {
-        "units": sorted(OrgUnit.objects.filter(agency=agency).values_list("id", "name", "code", "kind", "parent_id")),
+        "units": sorted(
+            OrgUnit.objects.filter(agency=agency).values_list(
+                "id", "name", "code", "kind", "parent_id"
+            )
+        ),
         "positions": sorted(
-            Position.objects.filter(agency=agency).values_list("id", "name", "position_type", "unit_id", "min_grade")
+            Position.objects.filter(agency=agency).values_list(
+                "id", "name", "position_type", "unit_id", "min_grade"
+            )
         ),
         "employees": sorted(
             Employee.objects.filter(agency=agency).values_list(
-                "id", "nip", "name", "grade", "position_id", "unit_id", "supervisor_id", "user_id", "is_active"
+                "id",
+                "nip",
+                "name",
+                "grade",
+                "position_id",
+                "unit_id",
+                "supervisor_id",
+                "user_id",
+                "is_active",
             )
         ),
         "standards": sorted(
-            PositionStandard.objects.filter(agency=agency).values_list("position_id", "competency_id", "required_level")
+            PositionStandard.objects.filter(agency=agency).values_list(
+                "position_id", "competency_id", "required_level"
+            )
         ),
-        "competencies": sorted(Competency.objects.filter(agency=agency).values_list("id", "code", "name")),
+        "competencies": sorted(
+            Competency.objects.filter(agency=agency).values_list("id", "code", "name")
+        ),
         "audit": sorted(AuditEvent.objects.filter(agency=agency).values_list("id", "action")),
     }
 
@@ -41,20 +59,39 @@ def agency_state(agency: Agency) -> dict:
 def b(world, framework):
     """Agency B's rows that A will aim at: an empty unit and an empty position (so a leaked delete
     would succeed), a teknis competency and a standard on B's position."""
-    empty_unit = OrgUnit.objects.create(agency=world.other_agency, name="Seksi Kosong B", kind="seksi")
-    empty_position = Position.objects.create(agency=world.other_agency, name="Jabatan Kosong B", position_type="pelaksana")
+    empty_unit = OrgUnit.objects.create(
+        agency=world.other_agency, name="Seksi Kosong B", kind="seksi"
+    )
+    empty_position = Position.objects.create(
+        agency=world.other_agency, name="Jabatan Kosong B", position_type="pelaksana"
+    )
     teknis = teknis_competency_save(
-        agency=world.other_agency, acting_user=world.outsider, code="T.B1", name="Teknis Rahasia B",
-        definition="Milik instansi B.", levels=[{"level": n, "title": f"Level {n}"} for n in range(1, 6)],
-    )  # fmt: skip
-    position_standard_set(agency=world.other_agency, position=world.other_position, levels={"M.01": 4},
-                          acting_user=world.outsider)  # fmt: skip
-    return {"employee": world.outsider_employee, "unit": empty_unit, "position": empty_position,
-            "standard_position": world.other_position, "teknis": teknis}  # fmt: skip
+        agency=world.other_agency,
+        acting_user=world.outsider,
+        code="T.B1",
+        name="Teknis Rahasia B",
+        definition="Milik instansi B.",
+        levels=[{"level": n, "title": f"Level {n}"} for n in range(1, 6)],
+    )
+    position_standard_set(
+        agency=world.other_agency,
+        position=world.other_position,
+        levels={"M.01": 4},
+        acting_user=world.outsider,
+    )
+    return {
+        "employee": world.outsider_employee,
+        "unit": empty_unit,
+        "position": empty_position,
+        "standard_position": world.other_position,
+        "teknis": teknis,
+    }
 
 
 def bearer(world, user=None) -> dict:
-    _token, secret = token_create(agency=world.agency, user=user or world.admin, name="uji", acting_user=world.admin)
+    _token, secret = token_create(
+        agency=world.agency, user=user or world.admin, name="uji", acting_user=world.admin
+    )
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
@@ -70,16 +107,36 @@ WEB = [
     ("unit_edit", "post", "organisation:unit_edit", "unit", {"name": "Diubah A", "kind": "seksi"}),
     ("unit_delete", "post", "organisation:unit_delete", "unit", {}),
     ("position_detail", "get", "organisation:position_detail", "position", None),
-    ("position_edit", "post", "organisation:position_edit", "position", {"name": "Diubah A", "position_type": "pelaksana"}),
+    (
+        "position_edit",
+        "post",
+        "organisation:position_edit",
+        "position",
+        {"name": "Diubah A", "position_type": "pelaksana"},
+    ),
     ("position_delete", "post", "organisation:position_delete", "position", {}),
     ("standard_edit_form", "get", "competencies:standard_edit", "standard_position", None),
-    ("standard_edit", "post", "competencies:standard_edit", "standard_position", {"level_M.01": "1", "level_M.02": "2"}),
-    ("teknis_edit", "post", "competencies:teknis_edit", "teknis", {"code": "T.A", "name": "Diubah A"}),
+    (
+        "standard_edit",
+        "post",
+        "competencies:standard_edit",
+        "standard_position",
+        {"level_M.01": "1", "level_M.02": "2"},
+    ),
+    (
+        "teknis_edit",
+        "post",
+        "competencies:teknis_edit",
+        "teknis",
+        {"code": "T.A", "name": "Diubah A"},
+    ),
     ("teknis_delete", "post", "competencies:teknis_delete", "teknis", {}),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("case", "method", "url_name", "target", "data"), WEB, ids=[w[0] for w in WEB])
+@pytest.mark.parametrize(
+    ("case", "method", "url_name", "target", "data"), WEB, ids=[w[0] for w in WEB]
+)
 def test_admin_of_a_gets_404_for_agency_b_rows_on_the_web_and_b_is_unchanged(
     client, world, b, case, method, url_name, target, data
 ):
@@ -117,11 +174,20 @@ def test_web_lists_of_a_never_show_agency_b_rows(client, world, b):
 def test_web_employee_form_rejects_agency_b_position_and_creates_nothing(client, world, b):
     client.force_login(world.admin)
     before = Employee.objects.count()
-    response = client.post(reverse("organisation:employee_create"), {
-        "nip": make_nip(seq=4001), "name": "Penyusup", "gender": "L", "asn_status": "PNS", "grade": "III/a",
-        "position": world.other_position.pk, "unit": world.other_unit.pk, "supervisor": world.outsider_employee.pk,
-        "is_active": "on",
-    })  # fmt: skip
+    response = client.post(
+        reverse("organisation:employee_create"),
+        {
+            "nip": make_nip(seq=4001),
+            "name": "Penyusup",
+            "gender": "L",
+            "asn_status": "PNS",
+            "grade": "III/a",
+            "position": world.other_position.pk,
+            "unit": world.other_unit.pk,
+            "supervisor": world.outsider_employee.pk,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 200  # the form is shown again with errors
     assert set(response.context["form"].errors) >= {"position", "unit", "supervisor"}
     assert Employee.objects.count() == before
@@ -140,23 +206,38 @@ API = [
     ("put", "/api/v1/positions/{position}", {"name": "Diubah A", "position_type": "pelaksana"}),
     ("delete", "/api/v1/positions/{position}", None),
     ("get", "/api/v1/positions/{standard_position}/standard", None),
-    ("put", "/api/v1/positions/{standard_position}/standard", [{"competency": "M.01", "required_level": 1}]),
+    (
+        "put",
+        "/api/v1/positions/{standard_position}/standard",
+        [{"competency": "M.01", "required_level": 1}],
+    ),
     ("put", "/api/v1/competencies/{teknis}", "teknis_body"),
 ]
 
 
 def api_body(world, body):
     if body == "employee_body":
-        return {"nip": world.outsider_employee.nip, "name": "Diubah A", "grade": "III/a",
-                "position_id": world.staff_position.pk, "unit_id": world.subunit.pk}  # fmt: skip
+        return {
+            "nip": world.outsider_employee.nip,
+            "name": "Diubah A",
+            "grade": "III/a",
+            "position_id": world.staff_position.pk,
+            "unit_id": world.subunit.pk,
+        }
     if body == "teknis_body":
-        return {"code": "T.B1", "name": "Diubah A", "definition": "x",
-                "levels": [{"level": n, "title": f"L{n}"} for n in range(1, 6)]}  # fmt: skip
+        return {
+            "code": "T.B1",
+            "name": "Diubah A",
+            "definition": "x",
+            "levels": [{"level": n, "title": f"L{n}"} for n in range(1, 6)],
+        }
     return body
 
 
 @pytest.mark.parametrize(("method", "path", "body"), API, ids=[f"{m}-{p}" for m, p, _b in API])
-def test_admin_of_a_gets_404_for_agency_b_rows_in_the_api_and_b_is_unchanged(client, world, b, method, path, body):
+def test_admin_of_a_gets_404_for_agency_b_rows_in_the_api_and_b_is_unchanged(
+    client, world, b, method, path, body
+):
     headers = bearer(world)
     before = agency_state(world.other_agency)
     url = path.format(**{k: v.pk for k, v in b.items()})
@@ -171,7 +252,9 @@ def test_admin_of_a_gets_404_for_agency_b_rows_in_the_api_and_b_is_unchanged(cli
 
 def test_api_get_of_agency_b_rows_works_for_b_itself(client, world, b):
     """The 404s above are tenancy, not broken endpoints: B's own token reads the same rows."""
-    _token, secret = token_create(agency=world.other_agency, user=world.outsider, name="b", acting_user=world.outsider)
+    _token, secret = token_create(
+        agency=world.other_agency, user=world.outsider, name="b", acting_user=world.outsider
+    )
     for method, path, _body in API:
         if method == "get":
             url = path.format(**{k: v.pk for k, v in b.items()})
@@ -181,9 +264,15 @@ def test_api_get_of_agency_b_rows_works_for_b_itself(client, world, b):
 def test_api_lists_of_a_never_contain_agency_b_rows(client, world, b):
     headers = bearer(world)
     b_ids = {
-        "/api/v1/employees": set(Employee.objects.filter(agency=world.other_agency).values_list("id", flat=True)),
-        "/api/v1/units": set(OrgUnit.objects.filter(agency=world.other_agency).values_list("id", flat=True)),
-        "/api/v1/positions": set(Position.objects.filter(agency=world.other_agency).values_list("id", flat=True)),
+        "/api/v1/employees": set(
+            Employee.objects.filter(agency=world.other_agency).values_list("id", flat=True)
+        ),
+        "/api/v1/units": set(
+            OrgUnit.objects.filter(agency=world.other_agency).values_list("id", flat=True)
+        ),
+        "/api/v1/positions": set(
+            Position.objects.filter(agency=world.other_agency).values_list("id", flat=True)
+        ),
     }
     for path, foreign in b_ids.items():
         body = client.get(path, **headers).json()
@@ -196,15 +285,27 @@ def test_api_lists_of_a_never_contain_agency_b_rows(client, world, b):
 
 
 @pytest.mark.parametrize("foreign", ["position_id", "unit_id", "supervisor_id"])
-def test_api_create_employee_with_agency_b_reference_is_404_and_creates_nothing(client, world, b, foreign):
+def test_api_create_employee_with_agency_b_reference_is_404_and_creates_nothing(
+    client, world, b, foreign
+):
     headers = bearer(world)
-    payload = {"nip": make_nip(seq=4002), "name": "Penyusup", "grade": "III/a",
-               "position_id": world.staff_position.pk, "unit_id": world.subunit.pk,
-               "supervisor_id": world.supervisor_employee.pk}  # fmt: skip
-    payload[foreign] = {"position_id": world.other_position.pk, "unit_id": world.other_unit.pk,
-                        "supervisor_id": world.outsider_employee.pk}[foreign]  # fmt: skip
+    payload = {
+        "nip": make_nip(seq=4002),
+        "name": "Penyusup",
+        "grade": "III/a",
+        "position_id": world.staff_position.pk,
+        "unit_id": world.subunit.pk,
+        "supervisor_id": world.supervisor_employee.pk,
+    }
+    payload[foreign] = {
+        "position_id": world.other_position.pk,
+        "unit_id": world.other_unit.pk,
+        "supervisor_id": world.outsider_employee.pk,
+    }[foreign]
     before_a, before_b = agency_state(world.agency), agency_state(world.other_agency)
-    response = client.post("/api/v1/employees", json.dumps(payload), content_type="application/json", **headers)
+    response = client.post(
+        "/api/v1/employees", json.dumps(payload), content_type="application/json", **headers
+    )
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
     assert not Employee.objects.filter(nip=payload["nip"]).exists()
@@ -212,10 +313,16 @@ def test_api_create_employee_with_agency_b_reference_is_404_and_creates_nothing(
     assert agency_state(world.agency)["employees"] == before_a["employees"]
 
 
-@pytest.mark.parametrize(("path", "payload"), [
-    ("/api/v1/units", {"name": "Unit Penyusup", "kind": "seksi", "parent_id": "other_unit"}),
-    ("/api/v1/positions", {"name": "Jabatan Penyusup", "position_type": "pelaksana", "unit_id": "other_unit"}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "payload"),
+    [
+        ("/api/v1/units", {"name": "Unit Penyusup", "kind": "seksi", "parent_id": "other_unit"}),
+        (
+            "/api/v1/positions",
+            {"name": "Jabatan Penyusup", "position_type": "pelaksana", "unit_id": "other_unit"},
+        ),
+    ],
+)
 def test_api_create_with_agency_b_unit_is_404_and_creates_nothing(client, world, b, path, payload):
     headers = bearer(world)
     payload = {k: (world.other_unit.pk if v == "other_unit" else v) for k, v in payload.items()}
@@ -223,7 +330,9 @@ def test_api_create_with_agency_b_unit_is_404_and_creates_nothing(client, world,
     response = client.post(path, json.dumps(payload), content_type="application/json", **headers)
     assert response.status_code == 404
     after = agency_state(world.agency), agency_state(world.other_agency)
-    assert after[0]["units"] == before[0]["units"] and after[0]["positions"] == before[0]["positions"]
+    assert (
+        after[0]["units"] == before[0]["units"] and after[0]["positions"] == before[0]["positions"]
+    )
     assert after[1] == before[1]
 
 

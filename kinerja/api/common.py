@@ -20,4 +20,7 @@ def require(request: HttpRequest, check: Callable[[Any, Any], bool]) -> Any:
 
 
 class Pages(PageNumberPagination):
-    page_size = 50
+    """50 per page. (A class attribute is not enough: ninja sets page_size in __init__.)"""
+
+    def __init__(self, page_size: int = 50, **kwargs: Any) -> None:
+        super().__init__(page_size=page_size, **kwargs)

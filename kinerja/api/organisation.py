@@ -221,7 +221,7 @@ def list_employees(request: HttpRequest, filters: Query[EmployeeFilter]):
     return selectors.employee_list(agency=agency, search=filters.q, unit_id=filters.unit, include_subunits=True)
 
 
-@router.get("/employees/{employee_id}", response=EmployeeOut)
+@router.get("/employees/{int:employee_id}", response=EmployeeOut)
 def get_employee(request: HttpRequest, employee_id: int):
     agency = getattr(request, "agency", None)
     employee = get_for_agency(Employee.objects.select_related("position", "unit"), agency, pk=employee_id)
@@ -249,7 +249,7 @@ def create_employee(request: HttpRequest, payload: EmployeeIn):
     return 201, services.employee_save(agency=agency, acting_user=request.user, **_employee_values(agency, payload))
 
 
-@router.put("/employees/{employee_id}", response=EmployeeOut)
+@router.put("/employees/{int:employee_id}", response=EmployeeOut)
 def update_employee(request: HttpRequest, employee_id: int, payload: EmployeeIn):
     agency = require(request, permissions.can_manage_organisation)
     employee = get_for_agency(Employee, agency, pk=employee_id)
@@ -257,7 +257,7 @@ def update_employee(request: HttpRequest, employee_id: int, payload: EmployeeIn)
                                   **_employee_values(agency, payload))  # fmt: skip
 
 
-@router.delete("/employees/{employee_id}", response={204: None})
+@router.delete("/employees/{int:employee_id}", response={204: None})
 def delete_employee(request: HttpRequest, employee_id: int):
     agency = require(request, permissions.can_manage_organisation)
     services.employee_delete(agency=agency, employee=get_for_agency(Employee, agency, pk=employee_id),
