@@ -91,8 +91,21 @@ def bench_import(n: int) -> list[str]:
         pos = Position.objects.create(agency=agency, name="baseline", position_type="pelaksana")
         with transaction.atomic():
             Employee.objects.bulk_create(
-                [Employee(agency=agency, nip=r[0], name=r[1], gender=r[2], grade=r[3], asn_status=r[4],
-                          position=pos, unit=unit) for r in cells[1:]], batch_size=1000)  # fmt: skip
+                [
+                    Employee(
+                        agency=agency,
+                        nip=r[0],
+                        name=r[1],
+                        gender=r[2],
+                        grade=r[3],
+                        asn_status=r[4],
+                        position=pos,
+                        unit=unit,
+                    )
+                    for r in cells[1:]
+                ],
+                batch_size=1000,
+            )
             transaction.set_rollback(True)
         pos.delete()
         unit.delete()
@@ -171,7 +184,9 @@ def bench_list_page(n: int) -> list[str]:
         for _ in range(7):
             samples.append(measure(lambda u=url: client.get(u))[0])
         t = statistics.median(samples)
-        lines.append(f"  {label:<28} {t * 1000:7.1f} ms  {len(queries):2d} queries  ratio {t / base:5.1f}x")
+        lines.append(
+            f"  {label:<28} {t * 1000:7.1f} ms  {len(queries):2d} queries  ratio {t / base:5.1f}x"
+        )
     return lines
 
 

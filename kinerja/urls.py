@@ -4,10 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kinerja.api.urls import api
-from kinerja.core import views as core_views
+from kinerja.organisation import views as organisation_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", organisation_views.home, name="home"),
     path("akun/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kinerja.core.urls")),

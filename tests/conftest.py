@@ -12,7 +12,9 @@ from django.contrib.auth import get_user_model
 from kinerja.core.models import Agency, Membership
 from kinerja.organisation.models import Employee, OrgUnit, Position
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
 
 _seq = count(1)
 
@@ -33,13 +35,29 @@ def make_user(username: str, *, agency: Agency | None = None, role: str = "pegaw
     return user
 
 
-def make_employee(agency: Agency, *, unit: OrgUnit, position: Position, supervisor=None, user=None,
-                  name: str | None = None, gender: str = "L", grade: str = "III/a") -> Employee:  # fmt: skip
+def make_employee(
+    agency: Agency,
+    *,
+    unit: OrgUnit,
+    position: Position,
+    supervisor=None,
+    user=None,
+    name: str | None = None,
+    gender: str = "L",
+    grade: str = "III/a",
+) -> Employee:
     n = next(_seq)
     return Employee.objects.create(
-        agency=agency, nip=make_nip(gender=gender, seq=n), name=name or f"Pegawai {n}", gender=gender,
-        grade=grade, position=position, unit=unit, supervisor=supervisor, user=user,
-    )  # fmt: skip
+        agency=agency,
+        nip=make_nip(gender=gender, seq=n),
+        name=name or f"Pegawai {n}",
+        gender=gender,
+        grade=grade,
+        position=position,
+        unit=unit,
+        supervisor=supervisor,
+        user=user,
+    )
 
 
 @dataclass
@@ -70,25 +88,62 @@ def world(db) -> World:
     outsider (an HR admin of B, so any leak across agencies is visible)."""
     agency = Agency.objects.create(code="a", name="Kecamatan A")
     unit = OrgUnit.objects.create(agency=agency, name="Kecamatan A", kind="instansi")
-    subunit = OrgUnit.objects.create(agency=agency, name="Seksi Pemerintahan A", kind="seksi", parent=unit)
-    head = Position.objects.create(agency=agency, name="Kepala Seksi", position_type="pengawas", unit=subunit)
-    staff_pos = Position.objects.create(agency=agency, name="Pengadministrasi", position_type="pelaksana", unit=subunit)
+    subunit = OrgUnit.objects.create(
+        agency=agency, name="Seksi Pemerintahan A", kind="seksi", parent=unit
+    )
+    head = Position.objects.create(
+        agency=agency, name="Kepala Seksi", position_type="pengawas", unit=subunit
+    )
+    staff_pos = Position.objects.create(
+        agency=agency, name="Pengadministrasi", position_type="pelaksana", unit=subunit
+    )
     admin = make_user("admin_a", agency=agency, role="admin")
     leader = make_user("camat_a", agency=agency, role="pimpinan")
     supervisor = make_user("atasan_a", agency=agency)
     staff = make_user("staf_a", agency=agency)
     peer = make_user("rekan_a", agency=agency)
-    sup_emp = make_employee(agency, unit=subunit, position=head, user=supervisor, name="Budi Atasan")
-    staff_emp = make_employee(agency, unit=subunit, position=staff_pos, supervisor=sup_emp, user=staff,
-                              name="Sari Staf", gender="P")  # fmt: skip
-    peer_emp = make_employee(agency, unit=subunit, position=staff_pos, supervisor=sup_emp, user=peer, name="Rudi Rekan")
+    sup_emp = make_employee(
+        agency, unit=subunit, position=head, user=supervisor, name="Budi Atasan"
+    )
+    staff_emp = make_employee(
+        agency,
+        unit=subunit,
+        position=staff_pos,
+        supervisor=sup_emp,
+        user=staff,
+        name="Sari Staf",
+        gender="P",
+    )
+    peer_emp = make_employee(
+        agency, unit=subunit, position=staff_pos, supervisor=sup_emp, user=peer, name="Rudi Rekan"
+    )
     other = Agency.objects.create(code="b", name="Kecamatan B")
     other_unit = OrgUnit.objects.create(agency=other, name="Kecamatan B", kind="instansi")
     other_pos = Position.objects.create(agency=other, name="Camat B", position_type="administrator")
     outsider = make_user("admin_b", agency=other, role="admin")
-    outsider_emp = make_employee(other, unit=other_unit, position=other_pos, user=outsider, name="Orang Luar")
-    return World(agency, unit, subunit, head, staff_pos, admin, leader, supervisor, staff, peer, sup_emp,
-                 staff_emp, peer_emp, other, outsider, outsider_emp, other_unit, other_pos)  # fmt: skip
+    outsider_emp = make_employee(
+        other, unit=other_unit, position=other_pos, user=outsider, name="Orang Luar"
+    )
+    return World(
+        agency,
+        unit,
+        subunit,
+        head,
+        staff_pos,
+        admin,
+        leader,
+        supervisor,
+        staff,
+        peer,
+        sup_emp,
+        staff_emp,
+        peer_emp,
+        other,
+        outsider,
+        outsider_emp,
+        other_unit,
+        other_pos,
+    )
 
 
 @pytest.fixture

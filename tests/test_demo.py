@@ -29,8 +29,17 @@ def load_rangkui() -> str:
 
 
 def counts() -> dict[str, int]:
-    models = [Agency, OrgUnit, Position, Employee, PositionStandard, Competency, Membership,
-              AuditEvent, get_user_model()]  # fmt: skip
+    models = [
+        Agency,
+        OrgUnit,
+        Position,
+        Employee,
+        PositionStandard,
+        Competency,
+        Membership,
+        AuditEvent,
+        get_user_model(),
+    ]
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -88,8 +97,11 @@ def test_rangkui_loads_a_complete_agency():
 
     pppk = sum(e.asn_status == "PPPK" for e in employees)
     assert 0.08 <= pppk / len(employees) <= 0.25
-    assert all(e.grade in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-               for e in employees if e.asn_status == "PPPK")  # fmt: skip
+    assert all(
+        e.grade in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+        for e in employees
+        if e.asn_status == "PPPK"
+    )
 
     roots = assert_supervisor_tree(agency)
     assert [e.position.name for e in roots] == ["Camat"]
@@ -127,8 +139,9 @@ def test_rangkui_loads_a_complete_agency():
         levels = list(competency.levels.order_by("level"))
         assert [lv.level for lv in levels] == [1, 2, 3, 4, 5]
         assert all(lv.title and 2 <= len(lv.indicators) <= 3 for lv in levels)
-    assert PositionStandard.objects.filter(agency=agency, competency__code="T.01",
-                                           position__name="Camat").exists()  # fmt: skip
+    assert PositionStandard.objects.filter(
+        agency=agency, competency__code="T.01", position__name="Camat"
+    ).exists()
 
     audit = AuditEvent.objects.filter(agency=agency, action="demo.load")
     assert audit.count() == 1
@@ -182,8 +195,15 @@ def test_rangkui_keeps_changed_passwords_and_other_agencies():
     other = Agency.objects.create(code="lain", name="Instansi Lain")
     unit = OrgUnit.objects.create(agency=other, name="Kecamatan Rangkui", kind="instansi")
     position = Position.objects.create(agency=other, name="Camat", position_type="administrator")
-    Employee.objects.create(agency=other, nip="197908172001121002", name="Orang Lain", gender="L",
-                            grade="IV/a", position=position, unit=unit)  # fmt: skip
+    Employee.objects.create(
+        agency=other,
+        nip="197908172001121002",
+        name="Orang Lain",
+        gender="L",
+        grade="IV/a",
+        position=position,
+        unit=unit,
+    )
     load_rangkui()
     admin = get_user_model().objects.get(username="admin")
     admin.set_password("sandi-baru-123")
@@ -202,10 +222,16 @@ def test_rangkui_keeps_changed_passwords_and_other_agencies():
 def snapshot(agency: Agency) -> list[tuple]:
     return sorted(
         Employee.objects.filter(agency=agency).values_list(
-            "nip", "name", "gender", "grade", "asn_status", "position__name", "unit__name",
+            "nip",
+            "name",
+            "gender",
+            "grade",
+            "asn_status",
+            "position__name",
+            "unit__name",
             "supervisor__nip",
         )
-    )  # fmt: skip
+    )
 
 
 def test_synthetic_same_seed_gives_identical_agency():
@@ -264,8 +290,9 @@ def test_synthetic_rows_import_cleanly():
     writer.writerow(COLUMNS)
     writer.writerows(reversed(rows))  # subordinates before their supervisors
     agency = Agency.objects.create(code="impor", name="Instansi Impor")
-    report = employees_import(agency=agency, data=buffer.getvalue().encode(), filename="x.csv",
-                              acting_user=None)  # fmt: skip
+    report = employees_import(
+        agency=agency, data=buffer.getvalue().encode(), filename="x.csv", acting_user=None
+    )
     assert report.ok, report.errors[:5]
     assert report.created == 200 and report.applied
     assert len(assert_supervisor_tree(agency)) == 1

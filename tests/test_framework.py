@@ -225,9 +225,14 @@ def test_another_agencys_teknis_competency_is_not_found(world, framework):
     theirs = teknis(world.other_agency, world.outsider, code="T.09", name="Milik B")
     with pytest.raises(KinerjaError) as caught:
         teknis_competency_save(
-            agency=world.agency, acting_user=world.admin, competency=theirs,
-            code="T.09", name="Diambil A", definition="x", levels=levels(),
-        )  # fmt: skip
+            agency=world.agency,
+            acting_user=world.admin,
+            competency=theirs,
+            code="T.09",
+            name="Diambil A",
+            definition="x",
+            levels=levels(),
+        )
     assert caught.value.code == "not_found"
     with pytest.raises(KinerjaError) as caught:
         teknis_competency_delete(agency=world.agency, competency=theirs, acting_user=world.admin)

@@ -41,22 +41,47 @@ def valid_rows(n: int = 6) -> list[dict[str, object]]:
     head = file_nip(HEAD, "L")
     kasi = file_nip(KASI, "P")
     rows: list[dict[str, object]] = [
-        {"nip": head, "nama": "Drs. Ahmad Uji, M.Si.", "jenis_kelamin": "L", "golongan": "IV/a",
-         "status_asn": "PNS", "jenis_jabatan": "Administrator", "jabatan": "Camat Uji",
-         "unit_kerja": "Kecamatan Uji", "email": "camat@uji.go.id"},
-        {"nip": kasi, "nama": "Siti Uji, S.Sos.", "jenis_kelamin": "P", "golongan": "III/c",
-         "status_asn": "PNS", "jenis_jabatan": "Pengawas", "jabatan": "Kepala Seksi Uji",
-         "unit_kerja": "Seksi Uji", "unit_induk": "Kecamatan Uji", "nip_atasan": head},
-    ]  # fmt: skip
+        {
+            "nip": head,
+            "nama": "Drs. Ahmad Uji, M.Si.",
+            "jenis_kelamin": "L",
+            "golongan": "IV/a",
+            "status_asn": "PNS",
+            "jenis_jabatan": "Administrator",
+            "jabatan": "Camat Uji",
+            "unit_kerja": "Kecamatan Uji",
+            "email": "camat@uji.go.id",
+        },
+        {
+            "nip": kasi,
+            "nama": "Siti Uji, S.Sos.",
+            "jenis_kelamin": "P",
+            "golongan": "III/c",
+            "status_asn": "PNS",
+            "jenis_jabatan": "Pengawas",
+            "jabatan": "Kepala Seksi Uji",
+            "unit_kerja": "Seksi Uji",
+            "unit_induk": "Kecamatan Uji",
+            "nip_atasan": head,
+        },
+    ]
     for i in range(2, n):
         gender = "L" if i % 2 else "P"
         pns = i % 2 == 0
         rows.append(
-            {"nip": file_nip(i, gender), "nama": f"Staf Uji {i}", "jenis_kelamin": gender,
-             "golongan": "II/c" if pns else "VII", "status_asn": "PNS" if pns else "PPPK",
-             "jenis_jabatan": "Pelaksana", "jabatan": "Pengadministrasi Uji",
-             "unit_kerja": "Seksi Uji", "unit_induk": "Kecamatan Uji", "nip_atasan": kasi}
-        )  # fmt: skip
+            {
+                "nip": file_nip(i, gender),
+                "nama": f"Staf Uji {i}",
+                "jenis_kelamin": gender,
+                "golongan": "II/c" if pns else "VII",
+                "status_asn": "PNS" if pns else "PPPK",
+                "jenis_jabatan": "Pelaksana",
+                "jabatan": "Pengadministrasi Uji",
+                "unit_kerja": "Seksi Uji",
+                "unit_induk": "Kecamatan Uji",
+                "nip_atasan": kasi,
+            }
+        )
     return rows
 
 
@@ -468,8 +493,16 @@ def test_one_corrupted_cell_is_reported_on_its_row_and_nothing_is_written(world,
 
 
 def test_pppk_nip_with_pns_status_is_rejected(world):
-    row = {"nip": "199502202022211001", "nama": "Rudi Hartono", "jenis_kelamin": "L", "golongan": "III/a",
-           "status_asn": "PNS", "jenis_jabatan": "Pelaksana", "jabatan": "Staf", "unit_kerja": "Unit X"}
+    row = {
+        "nip": "199502202022211001",
+        "nama": "Rudi Hartono",
+        "jenis_kelamin": "L",
+        "golongan": "III/a",
+        "status_asn": "PNS",
+        "jenis_jabatan": "Pelaksana",
+        "jabatan": "Staf",
+        "unit_kerja": "Unit X",
+    }
     report = run_import(world, [row])
     assert [(e.row, e.column) for e in report.errors] == [(2, "status_asn")]
     assert "PPPK" in report.errors[0].message
@@ -478,6 +511,8 @@ def test_pppk_nip_with_pns_status_is_rejected(world):
 def test_import_template_example_rows_import_cleanly(world):
     from kinerja.organisation.importing import import_template_xlsx
 
-    report = employees_import(agency=world.agency, data=import_template_xlsx(), filename="t.xlsx", acting_user=world.admin)
+    report = employees_import(
+        agency=world.agency, data=import_template_xlsx(), filename="t.xlsx", acting_user=world.admin
+    )
     assert report.ok, report.errors
     assert report.created == 3

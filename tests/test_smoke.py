@@ -10,8 +10,16 @@ def test_home_requires_login(client):
 
 def test_pages_render_for_admin(client, world, framework):
     client.force_login(world.admin)
-    for name in ["home", "organisation:employee_list", "organisation:unit_list", "organisation:position_list",
-                 "competencies:framework", "organisation:import_employees", "core:tokens", "core:audit"]:  # fmt: skip
+    for name in [
+        "home",
+        "organisation:employee_list",
+        "organisation:unit_list",
+        "organisation:position_list",
+        "competencies:framework",
+        "organisation:import_employees",
+        "core:tokens",
+        "core:audit",
+    ]:
         response = client.get(reverse(name))
         assert response.status_code == 200, name
 
@@ -29,5 +37,9 @@ def test_pages_and_api_docs_load_no_asset_from_the_internet(client, world, frame
     client.force_login(world.admin)
     for url in ["/", reverse("organisation:employee_list"), "/api/docs", reverse("login")]:
         body = client.get(url).content.decode()
-        external = [u for u in re.findall(r'(?:src|href)="([^"]+)"', body) if u.startswith(("http:", "https:", "//"))]
+        external = [
+            u
+            for u in re.findall(r'(?:src|href)="([^"]+)"', body)
+            if u.startswith(("http:", "https:", "//"))
+        ]
         assert external == [], (url, external)

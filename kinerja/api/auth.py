@@ -33,6 +33,10 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and getattr(request, "agency", None) is not None:
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(request, "agency", None) is not None
+        ):
             return user
         return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from kinerja.competencies import selectors, services
 from kinerja.competencies.models import Competency, PositionStandard
@@ -87,20 +87,26 @@ def framework(request: HttpRequest):
     agency = require(request, permissions.can_view_organisation)
     fw = selectors.current_framework()
     return {
-        "code": fw.code if fw else None, "version": fw.version if fw else None, "name": fw.name if fw else None,
+        "code": fw.code if fw else None,
+        "version": fw.version if fw else None,
+        "name": fw.name if fw else None,
         "competencies": list(selectors.competencies_for_agency(agency=agency, with_levels=True)),
         "behaviour_values": list(selectors.behaviour_values()),
-    }  # fmt: skip
+    }
 
 
 @router.post("/competencies", response={201: CompetencyOut})
 def create_teknis(request: HttpRequest, payload: TeknisIn):
     agency = require(request, permissions.can_manage_framework)
     competency = services.teknis_competency_save(
-        agency=agency, acting_user=request.user, code=payload.code, name=payload.name,
-        definition=payload.definition, levels=[lv.dict() for lv in payload.levels],
-    )  # fmt: skip
-    return 201, competency
+        agency=agency,
+        acting_user=request.user,
+        code=payload.code,
+        name=payload.name,
+        definition=payload.definition,
+        levels=[lv.dict() for lv in payload.levels],
+    )
+    return Status(201, competency)
 
 
 @router.put("/competencies/{competency_id}", response=CompetencyOut)
@@ -108,15 +114,24 @@ def update_teknis(request: HttpRequest, competency_id: int, payload: TeknisIn):
     agency = require(request, permissions.can_manage_framework)
     competency = get_for_agency(Competency, agency, pk=competency_id)
     return services.teknis_competency_save(
-        agency=agency, acting_user=request.user, competency=competency, code=payload.code,
-        name=payload.name, definition=payload.definition, levels=[lv.dict() for lv in payload.levels],
-    )  # fmt: skip
+        agency=agency,
+        acting_user=request.user,
+        competency=competency,
+        code=payload.code,
+        name=payload.name,
+        definition=payload.definition,
+        levels=[lv.dict() for lv in payload.levels],
+    )
 
 
 def _standard(position: Position) -> dict:
     rows = PositionStandard.objects.filter(position=position).select_related("competency")
-    return {"position_id": position.pk,
-            "items": [{"competency": s.competency.code, "required_level": s.required_level} for s in rows]}  # fmt: skip
+    return {
+        "position_id": position.pk,
+        "items": [
+            {"competency": s.competency.code, "required_level": s.required_level} for s in rows
+        ],
+    }
 
 
 @router.get("/positions/{position_id}/standard", response=StandardOut)
@@ -130,8 +145,12 @@ def set_standard(request: HttpRequest, position_id: int, payload: list[StandardI
     """Sets the listed competencies' required levels (null removes one); others are unchanged."""
     agency = require(request, permissions.can_manage_framework)
     position = get_for_agency(Position, agency, pk=position_id)
-    services.position_standard_set(agency=agency, position=position, acting_user=request.user,
-                                   levels={i.competency: i.required_level for i in payload})  # fmt: skip
+    services.position_standard_set(
+        agency=agency,
+        position=position,
+        acting_user=request.user,
+        levels={i.competency: i.required_level for i in payload},
+    )
     return _standard(position)
 
 

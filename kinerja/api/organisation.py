@@ -4,7 +4,7 @@
 # in ninja's own namespace, where a string like "Query[EmployeeFilter]" cannot be resolved.
 
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from kinerja.core import permissions
@@ -113,8 +113,11 @@ class ImportOut(Schema):
 
 def _choice(value: str, choices: list[str], field: str) -> str:
     if value not in choices:
-        raise KinerjaError("invalid", f"{field}: nilai tidak dikenal ({value}).",
-                           details=[{"field": field, "allowed": choices}])  # fmt: skip
+        raise KinerjaError(
+            "invalid",
+            f"{field}: nilai tidak dikenal ({value}).",
+            details=[{"field": field, "allowed": choices}],
+        )
     return value
 
 
@@ -142,9 +145,15 @@ def get_unit(request: HttpRequest, unit_id: int):
 def create_unit(request: HttpRequest, payload: UnitIn):
     agency = require(request, permissions.can_manage_organisation)
     _choice(payload.kind, OrgUnit.Kind.values, "kind")
-    unit = services.unit_save(agency=agency, acting_user=request.user, name=payload.name, code=payload.code,
-                              kind=payload.kind, parent=_unit(agency, payload.parent_id))  # fmt: skip
-    return 201, unit
+    unit = services.unit_save(
+        agency=agency,
+        acting_user=request.user,
+        name=payload.name,
+        code=payload.code,
+        kind=payload.kind,
+        parent=_unit(agency, payload.parent_id),
+    )
+    return Status(201, unit)
 
 
 @router.put("/units/{unit_id}", response=UnitOut)
@@ -152,15 +161,24 @@ def update_unit(request: HttpRequest, unit_id: int, payload: UnitIn):
     agency = require(request, permissions.can_manage_organisation)
     unit = get_for_agency(OrgUnit, agency, pk=unit_id)
     _choice(payload.kind, OrgUnit.Kind.values, "kind")
-    return services.unit_save(agency=agency, acting_user=request.user, unit=unit, name=payload.name,
-                              code=payload.code, kind=payload.kind, parent=_unit(agency, payload.parent_id))  # fmt: skip
+    return services.unit_save(
+        agency=agency,
+        acting_user=request.user,
+        unit=unit,
+        name=payload.name,
+        code=payload.code,
+        kind=payload.kind,
+        parent=_unit(agency, payload.parent_id),
+    )
 
 
 @router.delete("/units/{unit_id}", response={204: None})
 def delete_unit(request: HttpRequest, unit_id: int):
     agency = require(request, permissions.can_manage_organisation)
-    services.unit_delete(agency=agency, unit=get_for_agency(OrgUnit, agency, pk=unit_id), acting_user=request.user)
-    return 204, None
+    services.unit_delete(
+        agency=agency, unit=get_for_agency(OrgUnit, agency, pk=unit_id), acting_user=request.user
+    )
+    return Status(204, None)
 
 
 # --- positions ---------------------------------------------------------------------------------
@@ -182,30 +200,46 @@ def get_position(request: HttpRequest, position_id: int):
 
 def _position_values(agency, payload: PositionIn) -> dict:
     _choice(payload.position_type, Position.Type.values, "position_type")
-    return {"name": payload.name, "position_type": payload.position_type,
-            "unit": _unit(agency, payload.unit_id), "min_grade": payload.min_grade}  # fmt: skip
+    return {
+        "name": payload.name,
+        "position_type": payload.position_type,
+        "unit": _unit(agency, payload.unit_id),
+        "min_grade": payload.min_grade,
+    }
 
 
 @router.post("/positions", response={201: PositionOut})
 def create_position(request: HttpRequest, payload: PositionIn):
     agency = require(request, permissions.can_manage_organisation)
-    return 201, services.position_save(agency=agency, acting_user=request.user, **_position_values(agency, payload))
+    return Status(
+        201,
+        services.position_save(
+            agency=agency, acting_user=request.user, **_position_values(agency, payload)
+        ),
+    )
 
 
 @router.put("/positions/{position_id}", response=PositionOut)
 def update_position(request: HttpRequest, position_id: int, payload: PositionIn):
     agency = require(request, permissions.can_manage_organisation)
     position = get_for_agency(Position, agency, pk=position_id)
-    return services.position_save(agency=agency, acting_user=request.user, position=position,
-                                  **_position_values(agency, payload))  # fmt: skip
+    return services.position_save(
+        agency=agency,
+        acting_user=request.user,
+        position=position,
+        **_position_values(agency, payload),
+    )
 
 
 @router.delete("/positions/{position_id}", response={204: None})
 def delete_position(request: HttpRequest, position_id: int):
     agency = require(request, permissions.can_manage_organisation)
-    services.position_delete(agency=agency, position=get_for_agency(Position, agency, pk=position_id),
-                             acting_user=request.user)  # fmt: skip
-    return 204, None
+    services.position_delete(
+        agency=agency,
+        position=get_for_agency(Position, agency, pk=position_id),
+        acting_user=request.user,
+    )
+    return Status(204, None)
 
 
 # --- employees ---------------------------------------------------------------------------------
@@ -218,13 +252,17 @@ def list_employees(request: HttpRequest, filters: Query[EmployeeFilter]):
     agency = require(request, permissions.can_view_all_employees)
     if filters.unit is not None:
         get_for_agency(OrgUnit, agency, pk=filters.unit)
-    return selectors.employee_list(agency=agency, search=filters.q, unit_id=filters.unit, include_subunits=True)
+    return selectors.employee_list(
+        agency=agency, search=filters.q, unit_id=filters.unit, include_subunits=True
+    )
 
 
 @router.get("/employees/{int:employee_id}", response=EmployeeOut)
 def get_employee(request: HttpRequest, employee_id: int):
     agency = getattr(request, "agency", None)
-    employee = get_for_agency(Employee.objects.select_related("position", "unit"), agency, pk=employee_id)
+    employee = get_for_agency(
+        Employee.objects.select_related("position", "unit"), agency, pk=employee_id
+    )
     if not permissions.can_view_employee(request.user, employee):
         raise NotFound()
     return employee
@@ -235,43 +273,67 @@ def _employee_values(agency, payload: EmployeeIn) -> dict:
     if payload.gender:
         _choice(payload.gender, Employee.Gender.values, "gender")
     return {
-        "nip": payload.nip, "name": payload.name, "gender": payload.gender, "grade": payload.grade,
-        "asn_status": payload.asn_status, "email": payload.email, "is_active": payload.is_active,
+        "nip": payload.nip,
+        "name": payload.name,
+        "gender": payload.gender,
+        "grade": payload.grade,
+        "asn_status": payload.asn_status,
+        "email": payload.email,
+        "is_active": payload.is_active,
         "position": get_for_agency(Position, agency, pk=payload.position_id),
         "unit": get_for_agency(OrgUnit, agency, pk=payload.unit_id),
-        "supervisor": get_for_agency(Employee, agency, pk=payload.supervisor_id) if payload.supervisor_id else None,
-    }  # fmt: skip
+        "supervisor": get_for_agency(Employee, agency, pk=payload.supervisor_id)
+        if payload.supervisor_id
+        else None,
+    }
 
 
 @router.post("/employees", response={201: EmployeeOut})
 def create_employee(request: HttpRequest, payload: EmployeeIn):
     agency = require(request, permissions.can_manage_organisation)
-    return 201, services.employee_save(agency=agency, acting_user=request.user, **_employee_values(agency, payload))
+    return Status(
+        201,
+        services.employee_save(
+            agency=agency, acting_user=request.user, **_employee_values(agency, payload)
+        ),
+    )
 
 
 @router.put("/employees/{int:employee_id}", response=EmployeeOut)
 def update_employee(request: HttpRequest, employee_id: int, payload: EmployeeIn):
     agency = require(request, permissions.can_manage_organisation)
     employee = get_for_agency(Employee, agency, pk=employee_id)
-    return services.employee_save(agency=agency, acting_user=request.user, employee=employee,
-                                  **_employee_values(agency, payload))  # fmt: skip
+    return services.employee_save(
+        agency=agency,
+        acting_user=request.user,
+        employee=employee,
+        **_employee_values(agency, payload),
+    )
 
 
 @router.delete("/employees/{int:employee_id}", response={204: None})
 def delete_employee(request: HttpRequest, employee_id: int):
     agency = require(request, permissions.can_manage_organisation)
-    services.employee_delete(agency=agency, employee=get_for_agency(Employee, agency, pk=employee_id),
-                             acting_user=request.user)  # fmt: skip
-    return 204, None
+    services.employee_delete(
+        agency=agency,
+        employee=get_for_agency(Employee, agency, pk=employee_id),
+        acting_user=request.user,
+    )
+    return Status(204, None)
 
 
 @router.post("/employees/import", response={200: ImportOut, 422: ImportOut})
 def import_employees(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False):
     """All-or-nothing import of an XLSX/CSV file (see docs/import.md); 422 lists every row error."""
     agency = require(request, permissions.can_manage_organisation)
-    report = employees_import(agency=agency, data=file.read(), filename=file.name or "",
-                              acting_user=request.user, dry_run=dry_run)  # fmt: skip
-    return (200 if report.ok else 422), report.as_dict()
+    report = employees_import(
+        agency=agency,
+        data=file.read(),
+        filename=file.name or "",
+        acting_user=request.user,
+        dry_run=dry_run,
+    )
+    return Status(200 if report.ok else 422, report.as_dict())
 
 
 class MeOut(Schema):
@@ -285,8 +347,12 @@ class MeOut(Schema):
 def me(request: HttpRequest):
     membership = permissions.membership_of(request.user)
     employee = permissions.employee_of(request.user)
-    return {"username": request.user.username, "agency": membership.agency.code if membership else None,
-            "role": membership.role if membership else None, "employee": employee}  # fmt: skip
+    return {
+        "username": request.user.username,
+        "agency": membership.agency.code if membership else None,
+        "role": membership.role if membership else None,
+        "employee": employee,
+    }
 
 
 api.add_router("/v1/", router)

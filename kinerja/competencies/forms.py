@@ -14,19 +14,28 @@ class TeknisCompetencyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for level in range(1, 6):
-            self.fields[f"title_{level}"] = forms.CharField(label=_("Level %(n)d — judul") % {"n": level}, max_length=300)
+            self.fields[f"title_{level}"] = forms.CharField(
+                label=_("Level %(n)d — judul") % {"n": level}, max_length=300
+            )
             self.fields[f"indicators_{level}"] = forms.CharField(
                 label=_("Level %(n)d — indikator perilaku (satu per baris)") % {"n": level},
-                widget=forms.Textarea(attrs={"rows": 2}), required=False,
-            )  # fmt: skip
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+            )
 
     def levels(self) -> list[dict]:
         return [
-            {"level": n, "title": self.cleaned_data[f"title_{n}"],
-             "indicators": self.cleaned_data[f"indicators_{n}"].splitlines()}
+            {
+                "level": n,
+                "title": self.cleaned_data[f"title_{n}"],
+                "indicators": self.cleaned_data[f"indicators_{n}"].splitlines(),
+            }
             for n in range(1, 6)
-        ]  # fmt: skip
+        ]
 
 
 class StandardImportForm(forms.Form):
-    file = forms.FileField(label=_("Berkas XLSX atau CSV"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+    file = forms.FileField(
+        label=_("Berkas XLSX atau CSV"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

@@ -19,9 +19,15 @@ def current_framework() -> Framework | None:
 def competencies_for_agency(*, agency: Agency, with_levels: bool = False) -> QuerySet[Competency]:
     """The current national competencies plus the agency's own teknis ones."""
     framework = current_framework()
-    qs = Competency.objects.filter(Q(framework=framework) | Q(agency=agency)) if framework else Competency.objects.filter(agency=agency)
+    qs = (
+        Competency.objects.filter(Q(framework=framework) | Q(agency=agency))
+        if framework
+        else Competency.objects.filter(agency=agency)
+    )
     if with_levels:
-        qs = qs.prefetch_related(Prefetch("levels", queryset=CompetencyLevel.objects.order_by("level")))
+        qs = qs.prefetch_related(
+            Prefetch("levels", queryset=CompetencyLevel.objects.order_by("level"))
+        )
     return qs.order_by("agency_id", "order", "code")
 
 

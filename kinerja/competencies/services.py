@@ -21,16 +21,19 @@ NATIONAL_FRAMEWORK_FILE = Path(__file__).parent / "data" / "national_framework.j
 
 
 @transaction.atomic
-def framework_load(*, path: Path = NATIONAL_FRAMEWORK_FILE, acting_user: Any = None) -> tuple[Framework, bool]:
+def framework_load(
+    *, path: Path = NATIONAL_FRAMEWORK_FILE, acting_user: Any = None
+) -> tuple[Framework, bool]:
     """Loads or updates the national framework from JSON; agency data is never touched.
 
     A new `version` in the file creates a new framework row and makes it current, so cycles that
     froze the old version keep it. Returns (framework, changed)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     framework, created = Framework.objects.get_or_create(
-        code=data["code"], version=data["version"],
+        code=data["code"],
+        version=data["version"],
         defaults={"name": data["name"], "source": data.get("source", "")},
-    )  # fmt: skip
+    )
     changed = created
     if (framework.name, framework.source) != (data["name"], data.get("source", "")):
         framework.name, framework.source = data["name"], data.get("source", "")
@@ -43,13 +46,22 @@ def framework_load(*, path: Path = NATIONAL_FRAMEWORK_FILE, acting_user: Any = N
             framework.is_current = False
             framework.save(update_fields=["is_current"])
     else:
-        Framework.objects.filter(code=data["code"], is_current=True).exclude(pk=framework.pk).update(is_current=False)
+        Framework.objects.filter(code=data["code"], is_current=True).exclude(
+            pk=framework.pk
+        ).update(is_current=False)
         if not framework.is_current:
             framework.is_current = True
             framework.save(update_fields=["is_current"])
     for order, item in enumerate(data["competencies"], start=1):
-        values = {"name": item["name"], "group": item["group"], "definition": item["definition"], "order": order}
-        competency, made = Competency.objects.get_or_create(framework=framework, code=item["code"], defaults=values)
+        values = {
+            "name": item["name"],
+            "group": item["group"],
+            "definition": item["definition"],
+            "order": order,
+        }
+        competency, made = Competency.objects.get_or_create(
+            framework=framework, code=item["code"], defaults=values
+        )
         if not made and any(getattr(competency, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(competency, k, v)
@@ -57,8 +69,14 @@ def framework_load(*, path: Path = NATIONAL_FRAMEWORK_FILE, acting_user: Any = N
             changed = True
         changed |= made
         for level in item["levels"]:
-            level_values = {"title": level["title"], "description": level.get("description", ""), "indicators": level["indicators"]}
-            obj, made = CompetencyLevel.objects.get_or_create(competency=competency, level=level["level"], defaults=level_values)
+            level_values = {
+                "title": level["title"],
+                "description": level.get("description", ""),
+                "indicators": level["indicators"],
+            }
+            obj, made = CompetencyLevel.objects.get_or_create(
+                competency=competency, level=level["level"], defaults=level_values
+            )
             if not made and any(getattr(obj, k) != v for k, v in level_values.items()):
                 for k, v in level_values.items():
                     setattr(obj, k, v)
@@ -66,8 +84,15 @@ def framework_load(*, path: Path = NATIONAL_FRAMEWORK_FILE, acting_user: Any = N
                 changed = True
             changed |= made
     for order, item in enumerate(data["behaviour_values"], start=1):
-        values = {"name": item["name"], "description": item.get("description", ""), "guides": item["guides"], "order": order}
-        value, made = BehaviourValue.objects.get_or_create(framework=framework, code=item["code"], defaults=values)
+        values = {
+            "name": item["name"],
+            "description": item.get("description", ""),
+            "guides": item["guides"],
+            "order": order,
+        }
+        value, made = BehaviourValue.objects.get_or_create(
+            framework=framework, code=item["code"], defaults=values
+        )
         if not made and any(getattr(value, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(value, k, v)
@@ -75,25 +100,41 @@ def framework_load(*, path: Path = NATIONAL_FRAMEWORK_FILE, acting_user: Any = N
             changed = True
         changed |= made
     if changed:
-        audit_record(agency=None, acting_user=acting_user, action="framework.load", obj=framework,
-                     summary=str(framework), after={"code": framework.code, "version": framework.version})  # fmt: skip
+        audit_record(
+            agency=None,
+            acting_user=acting_user,
+            action="framework.load",
+            obj=framework,
+            summary=str(framework),
+            after={"code": framework.code, "version": framework.version},
+        )
     return framework, changed
 
 
 def _check_levels(levels: list[dict[str, Any]]) -> None:
     numbers = sorted(int(level.get("level", 0)) for level in levels)
     if numbers != [1, 2, 3, 4, 5]:
-        raise KinerjaError("invalid_levels", _("Kompetensi teknis harus memiliki tepat 5 level (1–5)."))
+        raise KinerjaError(
+            "invalid_levels", _("Kompetensi teknis harus memiliki tepat 5 level (1–5).")
+        )
     for level in levels:
         if not str(level.get("title", "")).strip():
-            raise KinerjaError("invalid_levels", _("Judul level %(n)s wajib diisi.") % {"n": level.get("level")})
+            raise KinerjaError(
+                "invalid_levels", _("Judul level %(n)s wajib diisi.") % {"n": level.get("level")}
+            )
 
 
 @transaction.atomic
 def teknis_competency_save(
-    *, agency: Agency, acting_user: Any, competency: Competency | None = None,
-    code: str, name: str, definition: str, levels: list[dict[str, Any]],
-) -> Competency:  # fmt: skip
+    *,
+    agency: Agency,
+    acting_user: Any,
+    competency: Competency | None = None,
+    code: str,
+    name: str,
+    definition: str,
+    levels: list[dict[str, Any]],
+) -> Competency:
     """Creates or updates an agency's teknis competency with its 5 levels."""
     if competency is not None and competency.agency_id != agency.pk:
         raise KinerjaError("not_found", _("Kompetensi tidak ditemukan."), status=404)
@@ -107,19 +148,29 @@ def teknis_competency_save(
     if clash.exists() or Competency.objects.filter(framework__is_current=True, code=code).exists():
         raise KinerjaError("duplicate", _("Kode kompetensi %(c)s sudah dipakai.") % {"c": code})
     creating = competency is None
-    before = None if creating else {"code": competency.code, "name": competency.name}
+    before = None if competency is None else {"code": competency.code, "name": competency.name}
     competency = competency or Competency(agency=agency, group=Competency.Group.TEKNIS, order=1000)
     competency.code, competency.name, competency.definition = code, name, definition.strip()
     competency.save()
     for level in levels:
         CompetencyLevel.objects.update_or_create(
-            competency=competency, level=int(level["level"]),
-            defaults={"title": level["title"].strip(), "description": level.get("description", "").strip(),
-                      "indicators": [i.strip() for i in level.get("indicators", []) if i.strip()]},
-        )  # fmt: skip
-    audit_record(agency=agency, acting_user=acting_user,
-                 action="competency.create" if creating else "competency.update", obj=competency,
-                 summary=f"{code} {name}", before=before, after={"code": code, "name": name, "levels": levels})  # fmt: skip
+            competency=competency,
+            level=int(level["level"]),
+            defaults={
+                "title": level["title"].strip(),
+                "description": level.get("description", "").strip(),
+                "indicators": [i.strip() for i in level.get("indicators", []) if i.strip()],
+            },
+        )
+    audit_record(
+        agency=agency,
+        acting_user=acting_user,
+        action="competency.create" if creating else "competency.update",
+        obj=competency,
+        summary=f"{code} {name}",
+        before=before,
+        after={"code": code, "name": name, "levels": levels},
+    )
     return competency
 
 
@@ -128,12 +179,21 @@ def teknis_competency_delete(*, agency: Agency, competency: Competency, acting_u
     if competency.agency_id != agency.pk:
         raise KinerjaError("not_found", _("Kompetensi tidak ditemukan."), status=404)
     if competency.position_standards.exists():
-        raise KinerjaError("in_use", _("Kompetensi masih dipakai di standar jabatan; hapus dari standar dulu."))
+        raise KinerjaError(
+            "in_use", _("Kompetensi masih dipakai di standar jabatan; hapus dari standar dulu.")
+        )
     before = {"code": competency.code, "name": competency.name}
     pk = competency.pk
     competency.delete()
-    audit_record(agency=agency, acting_user=acting_user, action="competency.delete",
-                 object_type="competencies.competency", object_id=pk, summary=before["code"], before=before)  # fmt: skip
+    audit_record(
+        agency=agency,
+        acting_user=acting_user,
+        action="competency.delete",
+        object_type="competencies.competency",
+        object_id=pk,
+        summary=before["code"],
+        before=before,
+    )
 
 
 def _allowed_competencies(agency: Agency) -> dict[str, Competency]:
@@ -152,10 +212,15 @@ def position_standard_set(
     allowed = _allowed_competencies(agency)
     for code, level in levels.items():
         if code not in allowed:
-            raise KinerjaError("unknown_competency", _("Kode kompetensi %(c)s tidak dikenal.") % {"c": code})
+            raise KinerjaError(
+                "unknown_competency", _("Kode kompetensi %(c)s tidak dikenal.") % {"c": code}
+            )
         if level is not None and not 1 <= int(level) <= 5:
             raise KinerjaError("invalid_level", _("Level harus 1 sampai 5."))
-    current = {s.competency.code: s for s in PositionStandard.objects.filter(position=position).select_related("competency")}
+    current = {
+        s.competency.code: s
+        for s in PositionStandard.objects.filter(position=position).select_related("competency")
+    }
     before = {code: s.required_level for code, s in current.items()}
     for code, level in levels.items():
         existing = current.get(code)
@@ -163,30 +228,51 @@ def position_standard_set(
             if existing:
                 existing.delete()
         elif existing is None:
-            PositionStandard.objects.create(agency=agency, position=position, competency=allowed[code], required_level=int(level))
+            PositionStandard.objects.create(
+                agency=agency,
+                position=position,
+                competency=allowed[code],
+                required_level=int(level),
+            )
         elif existing.required_level != int(level):
             existing.required_level = int(level)
             existing.save(update_fields=["required_level"])
     result = list(PositionStandard.objects.filter(position=position).select_related("competency"))
     after = {s.competency.code: s.required_level for s in result}
     if after != before:
-        audit_record(agency=agency, acting_user=acting_user, action="standard.set", obj=position,
-                     summary=position.name, before=before, after=after)  # fmt: skip
+        audit_record(
+            agency=agency,
+            acting_user=acting_user,
+            action="standard.set",
+            obj=position,
+            summary=position.name,
+            before=before,
+            after=after,
+        )
     return result
 
 
 def standards_import(
-    *, agency: Agency, data: bytes | IO[bytes], filename: str, acting_user: Any, dry_run: bool = False
+    *,
+    agency: Agency,
+    data: bytes | IO[bytes],
+    filename: str,
+    acting_user: Any,
+    dry_run: bool = False,
 ) -> tuple[list[RowError], int]:
     """Imports `jabatan, kode_kompetensi, level` rows all-or-nothing; returns (errors, rows changed)."""
     from django.conf import settings
 
-    table = read_table(data, filename, required=["jabatan", "kode_kompetensi", "level"],
-                       max_bytes=settings.KINERJA_IMPORT_MAX_BYTES)  # fmt: skip
+    table = read_table(
+        data,
+        filename,
+        required=["jabatan", "kode_kompetensi", "level"],
+        max_bytes=settings.KINERJA_IMPORT_MAX_BYTES,
+    )
     positions = {p.name: p for p in Position.objects.filter(agency=agency)}
     allowed = _allowed_competencies(agency)
     errors: list[RowError] = []
-    plan: dict[int, dict[str, int]] = {}
+    plan: dict[int, dict[str, int | None]] = {}
     seen: dict[tuple[str, str], int] = {}
     for number, raw in table.rows:
         name = str(raw.get("jabatan") or "").strip()
@@ -194,18 +280,36 @@ def standards_import(
         level_raw = raw.get("level")
         position = positions.get(name)
         if position is None:
-            errors.append(RowError(number, "jabatan", _("Jabatan %(j)s tidak ditemukan di instansi.") % {"j": name or "—"}))
+            errors.append(
+                RowError(
+                    number,
+                    "jabatan",
+                    _("Jabatan %(j)s tidak ditemukan di instansi.") % {"j": name or "—"},
+                )
+            )
         if code not in allowed:
-            errors.append(RowError(number, "kode_kompetensi", _("Kode kompetensi %(c)s tidak dikenal.") % {"c": code or "—"}))
+            errors.append(
+                RowError(
+                    number,
+                    "kode_kompetensi",
+                    _("Kode kompetensi %(c)s tidak dikenal.") % {"c": code or "—"},
+                )
+            )
         try:
-            level = int(float(level_raw))
-            if not 1 <= level <= 5 or float(level_raw) != level:
+            level = int(float(str(level_raw)))
+            if not 1 <= level <= 5 or float(str(level_raw)) != level:
                 raise ValueError
         except (TypeError, ValueError):
             errors.append(RowError(number, "level", _("Level harus bilangan bulat 1 sampai 5.")))
             continue
         if (name, code) in seen:
-            errors.append(RowError(number, "kode_kompetensi", _("Duplikat dengan baris %(r)d.") % {"r": seen[(name, code)]}))
+            errors.append(
+                RowError(
+                    number,
+                    "kode_kompetensi",
+                    _("Duplikat dengan baris %(r)d.") % {"r": seen[(name, code)]},
+                )
+            )
         seen.setdefault((name, code), number)
         if position is not None and code in allowed:
             plan.setdefault(position.pk, {})[code] = level
@@ -216,8 +320,14 @@ def standards_import(
     with transaction.atomic():
         for position_pk, levels in plan.items():
             position = by_pk[position_pk]
-            before = dict(PositionStandard.objects.filter(position=position).values_list("competency__code", "required_level"))
+            before = dict(
+                PositionStandard.objects.filter(position=position).values_list(
+                    "competency__code", "required_level"
+                )
+            )
             changed += sum(1 for code, lv in levels.items() if before.get(code) != lv)
             if not dry_run:
-                position_standard_set(agency=agency, position=position, levels=levels, acting_user=acting_user)  # type: ignore[arg-type]
+                position_standard_set(
+                    agency=agency, position=position, levels=dict(levels), acting_user=acting_user
+                )
     return [], changed

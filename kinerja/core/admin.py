@@ -5,8 +5,6 @@ from django.contrib import admin
 from .models import Agency, ApiToken, AuditEvent, Membership
 
 
-
-
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "region"]
@@ -35,4 +33,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-

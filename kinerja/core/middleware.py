@@ -18,9 +18,7 @@ class MembershipMiddleware:
         request.agency = None  # type: ignore[attr-defined]
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            membership = (
-                Membership.objects.select_related("agency").filter(user_id=user.pk).first()
-            )
+            membership = Membership.objects.select_related("agency").filter(user_id=user.pk).first()
             if membership is not None:
                 user.membership = membership  # reuse for permissions without another query
                 request.membership = membership  # type: ignore[attr-defined]

@@ -38,8 +38,14 @@ def token_create(*, agency: Agency, user: Any, name: str, acting_user: Any) -> t
         key_hash=hash_token(secret),
         created_by=acting_user,
     )
-    audit_record(agency=agency, acting_user=acting_user, action="token.create", obj=token,
-                 summary=f"{name} → {user}", after={"user": user.pk, "name": name})  # fmt: skip
+    audit_record(
+        agency=agency,
+        acting_user=acting_user,
+        action="token.create",
+        obj=token,
+        summary=f"{name} → {user}",
+        after={"user": user.pk, "name": name},
+    )
     return token, secret
 
 
@@ -50,8 +56,13 @@ def token_revoke(*, agency: Agency, token: ApiToken, acting_user: Any) -> ApiTok
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(agency=agency, acting_user=acting_user, action="token.revoke", obj=token,
-                     summary=token.name)  # fmt: skip
+        audit_record(
+            agency=agency,
+            acting_user=acting_user,
+            action="token.revoke",
+            obj=token,
+            summary=token.name,
+        )
     return token
 
 

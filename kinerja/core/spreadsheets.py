@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -44,7 +45,7 @@ def read_table(
     filename: str,
     *,
     required: list[str],
-    optional: list[str] = (),  # type: ignore[assignment]
+    optional: Sequence[str] = (),
     max_bytes: int | None = None,
 ) -> Table:
     """Parses the file; a missing column or unreadable file raises KinerjaError naming it."""
@@ -64,7 +65,9 @@ def read_table(
             "bad_file_type", _("Jenis berkas tidak didukung: unggah berkas .xlsx atau .csv.")
         )
     if not grid:
-        raise KinerjaError("empty_file", _("Berkas kosong: baris pertama harus berisi judul kolom."))
+        raise KinerjaError(
+            "empty_file", _("Berkas kosong: baris pertama harus berisi judul kolom.")
+        )
     headers = [_header_key(h) for h in grid[0]]
     missing = [c for c in required if c not in headers]
     if missing:
@@ -114,7 +117,9 @@ def _read_csv(raw: bytes) -> list[list[Any]]:
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
-def write_xlsx(headers: list[str], rows: list[list[Any]], *, title: str, notes: list[str] = ()) -> bytes:  # type: ignore[assignment]
+def write_xlsx(
+    headers: list[str], rows: list[list[Any]], *, title: str, notes: Sequence[str] = ()
+) -> bytes:
     """A one-sheet workbook with bold headers (and an optional notes sheet)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font

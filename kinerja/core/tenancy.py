@@ -14,11 +14,17 @@ M = TypeVar("M", bound=models.Model)
 
 
 def for_agency(model_or_qs: type[M] | models.QuerySet[M], agency: Agency) -> models.QuerySet[M]:
-    qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs._default_manager.all()
+    qs = (
+        model_or_qs
+        if isinstance(model_or_qs, models.QuerySet)
+        else model_or_qs._default_manager.all()
+    )
     return qs.filter(agency=agency)
 
 
-def get_for_agency(model_or_qs: type[M] | models.QuerySet[M], agency: Agency | None, **lookup: Any) -> M:
+def get_for_agency(
+    model_or_qs: type[M] | models.QuerySet[M], agency: Agency | None, **lookup: Any
+) -> M:
     """The object if it belongs to `agency`; otherwise "not found", never "forbidden"."""
     if agency is None:
         raise NotFound()

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from . import permissions, services
 from .errors import KinerjaError
 from .models import ApiToken, AuditEvent
 from .tenancy import get_for_agency_or_404
+from .types import AgencyRequest
 
 
 def agency_required(check):
@@ -25,7 +26,7 @@ def agency_required(check):
     def decorator(view):
         @wraps(view)
         @login_required
-        def wrapper(request: HttpRequest, *args, **kwargs):
+        def wrapper(request: AgencyRequest, *args, **kwargs):
             if request.agency is None or not check(request.user, request.agency):
                 raise Http404(_("Halaman tidak ditemukan."))
             return view(request, *args, **kwargs)
@@ -35,54 +36,49 @@ def agency_required(check):
     return decorator
 
 
-def show_error(request: HttpRequest, error: KinerjaError) -> None:
+def show_error(request: AgencyRequest, error: KinerjaError) -> None:
     messages.error(request, error.message)
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    from kinerja.organisation.selectors import agency_stats
-
-    agency = request.agency
-    employee = permissions.employee_of(request.user)
-    context = {
-        "employee": employee,
-        "team_size": employee.subordinates.count() if employee else 0,
-        "can_manage": permissions.can_manage_organisation(request.user, agency),
-    }
-    if permissions.can_view_all_employees(request.user, agency):
-        context["stats"] = agency_stats(agency=agency)
-    return render(request, "core/home.html", context)
-
-
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def not_found(request: AgencyRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
 @agency_required(permissions.can_manage_tokens)
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AgencyRequest) -> HttpResponse:
     User = get_user_model()
     agency = request.agency
     new_secret = None
     if request.method == "POST":
         try:
-            user = User.objects.filter(membership__agency=agency, pk=request.POST.get("user")).first()
+            user = User.objects.filter(
+                membership__agency=agency, pk=request.POST.get("user") or 0
+            ).first()
             if user is None:
                 raise KinerjaError("not_found", _("Pilih pengguna dari instansi ini."))
             token, new_secret = services.token_create(
-                agency=agency, user=user, name=request.POST.get("name", ""), acting_user=request.user
+                agency=agency,
+                user=user,
+                name=request.POST.get("name", ""),
+                acting_user=request.user,
             )
-            messages.success(request, _("Token dibuat. Salin sekarang: token tidak akan ditampilkan lagi."))
+            messages.success(
+                request, _("Token dibuat. Salin sekarang: token tidak akan ditampilkan lagi.")
+            )
         except KinerjaError as error:
             show_error(request, error)
     token_list = ApiToken.objects.filter(agency=agency).select_related("user")
     users = User.objects.filter(membership__agency=agency).order_by("username")
-    return render(request, "core/tokens.html", {"tokens": token_list, "users": users, "new_secret": new_secret})
+    return render(
+        request,
+        "core/tokens.html",
+        {"tokens": token_list, "users": users, "new_secret": new_secret},
+    )
 
 
 @require_POST
 @agency_required(permissions.can_manage_tokens)
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AgencyRequest, pk: int) -> HttpResponse:
     token = get_for_agency_or_404(ApiToken, request.agency, pk=pk)
     services.token_revoke(agency=request.agency, token=token, acting_user=request.user)
     messages.success(request, _("Token %(name)s dicabut.") % {"name": token.name})
@@ -90,7 +86,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @agency_required(permissions.can_view_audit)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AgencyRequest) -> HttpResponse:
     events = AuditEvent.objects.filter(agency=request.agency).order_by("-id")
     if q := request.GET.get("q", "").strip():
         events = events.filter(action__icontains=q) | events.filter(summary__icontains=q)

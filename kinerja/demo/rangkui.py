@@ -292,17 +292,31 @@ def rangkui_plan() -> tuple[Plan, dict[str, str]]:
     nips = NipMaker(rng, reserved=RESERVED_NIPS | {p[3] for p in PINNED.values()})
     nip_of: dict[str, str] = {}
 
-    def add(key: str, position: str, position_type: str, unit: str, supervisor: str | None,
-            grades: str, pppk_grades: str = "", degrees: str = GENERAL_DEGREES, min_grade: str = "",
-            position_unit: str | None = None) -> None:  # fmt: skip
+    def add(
+        key: str,
+        position: str,
+        position_type: str,
+        unit: str,
+        supervisor: str | None,
+        grades: str,
+        pppk_grades: str = "",
+        degrees: str = GENERAL_DEGREES,
+        min_grade: str = "",
+        position_unit: str | None = None,
+    ) -> None:
         """One person; grades and degrees are space-separated choices."""
         plan.add_position(position, position_type, position_unit, min_grade)
         status = "PPPK" if pppk_grades and rng.random() < PPPK_CHANCE else "PNS"
         grade = rng.choice((pppk_grades if status == "PPPK" else grades).split())
         gender = "L" if rng.random() < 0.5 else "P"
         birth, tmt_year, tmt_month = career(rng, grade=grade, asn_status=status)
-        degree = degree_for(rng, position_type=position_type, grade=grade, asn_status=status,
-                            bachelors=tuple(degrees.split()))  # fmt: skip
+        degree = degree_for(
+            rng,
+            position_type=position_type,
+            grade=grade,
+            asn_status=status,
+            bachelors=tuple(degrees.split()),
+        )
         if key in PINNED:
             full_name, gender, grade, nip = PINNED[key]
             status = "PNS"
@@ -315,10 +329,26 @@ def rangkui_plan() -> tuple[Plan, dict[str, str]]:
             PersonSpec(nip, full_name, gender, grade, status, position, unit, supervisor_nip)
         )
 
-    def head(key: str, position: str, unit: str, supervisor: str | None, grades: str,
-             min_grade: str, position_type: str = "pengawas") -> None:  # fmt: skip
-        add(key, position, position_type, unit, supervisor, grades, min_grade=min_grade,
-            degrees=STRUCTURAL_DEGREES, position_unit=unit)  # fmt: skip
+    def head(
+        key: str,
+        position: str,
+        unit: str,
+        supervisor: str | None,
+        grades: str,
+        min_grade: str,
+        position_type: str = "pengawas",
+    ) -> None:
+        add(
+            key,
+            position,
+            position_type,
+            unit,
+            supervisor,
+            grades,
+            min_grade=min_grade,
+            degrees=STRUCTURAL_DEGREES,
+            position_unit=unit,
+        )
 
     head("camat", "Camat", KECAMATAN, None, "IV/a", "III/d", "administrator")
     head("sekcam", "Sekretaris Kecamatan", SEKRETARIAT, "camat", "III/d", "III/c", "administrator")
@@ -344,8 +374,17 @@ def rangkui_plan() -> tuple[Plan, dict[str, str]]:
             position_type, grades, pppk_grades, degrees = STAFF_POSITIONS[position]
             shared = position_type == "pelaksana"  # pelaksana positions serve every unit
             for _i in range(count):
-                add(f"staf:{unit}:{number}", position, position_type, unit, head_of[unit], grades,
-                    pppk_grades, degrees, position_unit=None if shared else unit)  # fmt: skip
+                add(
+                    f"staf:{unit}:{number}",
+                    position,
+                    position_type,
+                    unit,
+                    head_of[unit],
+                    grades,
+                    pppk_grades,
+                    degrees,
+                    position_unit=None if shared else unit,
+                )
                 number += 1
 
     for name, spec in plan.positions.items():

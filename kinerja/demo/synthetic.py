@@ -419,8 +419,14 @@ def synthetic_plan(*, employees: int, seed: int = 1) -> Plan:
     def full() -> bool:
         return len(plan.people) >= employees
 
-    def person(position: str, position_type: str, unit: str, supervisor: str | None,
-               grades: str, pppk_grades: str = "") -> str:  # fmt: skip
+    def person(
+        position: str,
+        position_type: str,
+        unit: str,
+        supervisor: str | None,
+        grades: str,
+        pppk_grades: str = "",
+    ) -> str:
         """Adds one person (grades are space-separated choices); returns the NIP."""
         gender = "L" if rng.random() < 0.52 else "P"
         status = "PPPK" if pppk_grades and rng.random() < PPPK_SHARE else "PNS"

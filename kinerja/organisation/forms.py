@@ -16,9 +16,10 @@ class AgencyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.agency = agency
         for name in ("unit", "parent"):
-            if name in self.fields:
-                self.fields[name].queryset = OrgUnit.objects.filter(agency=agency)
-                self.fields[name].choices = [("", "---------")] + unit_choices(agency=agency)
+            field = self.fields.get(name)
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = OrgUnit.objects.filter(agency=agency)
+                field.choices = [("", "---------"), *unit_choices(agency=agency)]
 
 
 class UnitForm(AgencyForm):
@@ -36,16 +37,29 @@ class PositionForm(AgencyForm):
 class EmployeeForm(AgencyForm):
     class Meta:
         model = Employee
-        fields = ["nip", "name", "gender", "asn_status", "grade", "position", "unit", "supervisor", "email", "is_active"]
+        fields = [
+            "nip",
+            "name",
+            "gender",
+            "asn_status",
+            "grade",
+            "position",
+            "unit",
+            "supervisor",
+            "email",
+            "is_active",
+        ]
         help_texts = {"nip": _("18 digit: tanggal lahir, TMT CPNS, jenis kelamin, nomor urut.")}
 
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, agency=agency, **kwargs)
-        self.fields["position"].queryset = Position.objects.filter(agency=agency).order_by("name")
-        supervisors = Employee.objects.filter(agency=agency, is_active=True).only("id", "name", "nip")
+        self.fields["position"].queryset = Position.objects.filter(agency=agency).order_by("name")  # type: ignore[attr-defined]
+        supervisors = Employee.objects.filter(agency=agency, is_active=True).only(
+            "id", "name", "nip"
+        )
         if self.instance.pk:
             supervisors = supervisors.exclude(pk=self.instance.pk)
-        self.fields["supervisor"].queryset = supervisors.order_by("name")
+        self.fields["supervisor"].queryset = supervisors.order_by("name")  # type: ignore[attr-defined]
         self.fields["gender"].required = False
 
 

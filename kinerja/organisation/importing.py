@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.core.audit import audit_record
-from kinerja.core.errors import KinerjaError
 from kinerja.core.models import Agency
 from kinerja.core.spreadsheets import RowError, read_table, write_xlsx
 
@@ -22,16 +21,33 @@ from .models import Employee, OrgUnit, Position
 from .nip import NipError, normalise_nip, parse_nip
 
 REQUIRED_COLUMNS = [
-    "nip", "nama", "jenis_kelamin", "golongan", "status_asn", "jenis_jabatan", "jabatan",
+    "nip",
+    "nama",
+    "jenis_kelamin",
+    "golongan",
+    "status_asn",
+    "jenis_jabatan",
+    "jabatan",
     "unit_kerja",
-]  # fmt: skip
+]
 OPTIONAL_COLUMNS = ["unit_induk", "nip_atasan", "email"]
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 GENDER_WORDS = {
-    "l": "L", "lk": "L", "laki-laki": "L", "laki laki": "L", "pria": "L", "male": "L", "m": "L",
-    "p": "P", "pr": "P", "perempuan": "P", "wanita": "P", "female": "P", "f": "P",
-}  # fmt: skip
+    "l": "L",
+    "lk": "L",
+    "laki-laki": "L",
+    "laki laki": "L",
+    "pria": "L",
+    "male": "L",
+    "m": "L",
+    "p": "P",
+    "pr": "P",
+    "perempuan": "P",
+    "wanita": "P",
+    "female": "P",
+    "f": "P",
+}
 
 
 def _position_type_words() -> dict[str, str]:
@@ -39,8 +55,16 @@ def _position_type_words() -> dict[str, str]:
     for value, label in Position.Type.choices:
         for text in (value, str(label), str(label).replace("Fungsional ", "")):
             words[text.lower().replace("_", " ")] = value
-    words.update({"jpt": "jpt_pratama", "eselon ii": "jpt_pratama", "eselon iii": "administrator",
-                  "eselon iv": "pengawas", "jfu": "pelaksana", "staf": "pelaksana"})  # fmt: skip
+    words.update(
+        {
+            "jpt": "jpt_pratama",
+            "eselon ii": "jpt_pratama",
+            "eselon iii": "administrator",
+            "eselon iv": "pengawas",
+            "jfu": "pelaksana",
+            "staf": "pelaksana",
+        }
+    )
     return words
 
 
@@ -80,20 +104,32 @@ class ImportReport:
     def lines(self) -> list[str]:
         """The report as plain text lines, for the CLI."""
         if self.errors:
-            out = [_("Impor dibatalkan: %(n)d kesalahan, tidak ada data yang diubah.") % {"n": len(self.errors)}]
+            out = [
+                _("Impor dibatalkan: %(n)d kesalahan, tidak ada data yang diubah.")
+                % {"n": len(self.errors)}
+            ]
             out += [
-                _("Baris %(row)d, kolom %(col)s: %(msg)s") % {"row": e.row, "col": e.column, "msg": e.message}
+                _("Baris %(row)d, kolom %(col)s: %(msg)s")
+                % {"row": e.row, "col": e.column, "msg": e.message}
                 for e in self.errors
             ]
             return out
         verb = _("Uji coba (tidak disimpan)") if self.dry_run else _("Impor berhasil")
         return [
             f"{verb}: "
-            + _("%(rows)d baris; %(c)d pegawai baru, %(u)d diperbarui, %(s)d tidak berubah; "
-                "%(units)d unit baru, %(pos)d jabatan baru.")
-            % {"rows": self.rows, "c": self.created, "u": self.updated, "s": self.unchanged,
-               "units": len(self.units_created), "pos": len(self.positions_created)}
-        ]  # fmt: skip
+            + _(
+                "%(rows)d baris; %(c)d pegawai baru, %(u)d diperbarui, %(s)d tidak berubah; "
+                "%(units)d unit baru, %(pos)d jabatan baru."
+            )
+            % {
+                "rows": self.rows,
+                "c": self.created,
+                "u": self.updated,
+                "s": self.unchanged,
+                "units": len(self.units_created),
+                "pos": len(self.positions_created),
+            }
+        ]
 
 
 @dataclass
@@ -137,8 +173,10 @@ def _parse_row(number: int, raw: dict[str, Any], errors: list[RowError]) -> _Row
     nip = ""
     parsed = None
     if _number_lost_digits(nip_raw):
-        err("nip", _("NIP tersimpan sebagai angka dan digitnya hilang; "
-                     "format kolom NIP sebagai Teks."))  # fmt: skip
+        err(
+            "nip",
+            _("NIP tersimpan sebagai angka dan digitnya hilang; format kolom NIP sebagai Teks."),
+        )
     else:
         try:
             parsed = parse_nip(nip_raw)
@@ -163,18 +201,27 @@ def _parse_row(number: int, raw: dict[str, Any], errors: list[RowError]) -> _Row
     if status not in ("PNS", "PPPK"):
         err("status_asn", _("Isi PNS atau PPPK."))
     elif parsed is not None and parsed.is_pppk and status != "PPPK":
-        err("status_asn", _("NIP berkode PPPK (digit 13–14 = 21), tetapi status_asn %(s)s.") % {"s": status})
+        err(
+            "status_asn",
+            _("NIP berkode PPPK (digit 13–14 = 21), tetapi status_asn %(s)s.") % {"s": status},
+        )
     grade = normalise_grade(raw.get("golongan"))
     if not grade:
         err("golongan", _("Golongan wajib diisi, mis. III/a (PNS) atau IX (PPPK)."))
     elif status in ("PNS", "PPPK") and not is_valid_grade(grade, status):
         example = "III/a" if status == "PNS" else "IX"
-        err("golongan", _("%(g)s bukan golongan %(s)s yang sah (contoh: %(e)s).")
-            % {"g": grade, "s": status, "e": example})  # fmt: skip
+        err(
+            "golongan",
+            _("%(g)s bukan golongan %(s)s yang sah (contoh: %(e)s).")
+            % {"g": grade, "s": status, "e": example},
+        )
     type_text = _text(raw.get("jenis_jabatan")).lower().replace("_", " ")
     position_type = POSITION_TYPE_WORDS.get(type_text, "")
     if not position_type:
-        err("jenis_jabatan", _("Jenis jabatan tidak dikenal; contoh: Pengawas, Pelaksana, Ahli Muda."))
+        err(
+            "jenis_jabatan",
+            _("Jenis jabatan tidak dikenal; contoh: Pengawas, Pelaksana, Ahli Muda."),
+        )
     position = _text(raw.get("jabatan"))
     if not position:
         err("jabatan", _("Nama jabatan wajib diisi."))
@@ -186,8 +233,10 @@ def _parse_row(number: int, raw: dict[str, Any], errors: list[RowError]) -> _Row
         err("unit_induk", _("Unit induk tidak boleh sama dengan unit kerja."))
     supervisor_nip = normalise_nip(raw.get("nip_atasan")) or None
     if _number_lost_digits(raw.get("nip_atasan")):
-        err("nip_atasan", _("NIP atasan tersimpan sebagai angka dan digitnya hilang; "
-                            "format kolom sebagai Teks."))  # fmt: skip
+        err(
+            "nip_atasan",
+            _("NIP atasan tersimpan sebagai angka dan digitnya hilang; format kolom sebagai Teks."),
+        )
     elif supervisor_nip and nip and supervisor_nip == nip:
         err("nip_atasan", _("Pegawai tidak boleh menjadi atasan dirinya sendiri."))
     email = _text(raw.get("email"))
@@ -198,8 +247,20 @@ def _parse_row(number: int, raw: dict[str, Any], errors: list[RowError]) -> _Row
             err("email", _("Alamat email tidak valid."))
     if len(errors) > before:
         return None
-    return _Row(number, nip, name, gender, grade, status, position_type, position, unit,
-                parent_unit, supervisor_nip, email)  # fmt: skip
+    return _Row(
+        number,
+        nip,
+        name,
+        gender,
+        grade,
+        status,
+        position_type,
+        position,
+        unit,
+        parent_unit,
+        supervisor_nip,
+        email,
+    )
 
 
 def _find_cycles(edges: dict[str, str | None]) -> set[str]:
@@ -214,7 +275,7 @@ def _find_cycles(edges: dict[str, str | None]) -> set[str]:
             path.append(node)
             node = edges[node]
         if node is not None and state.get(node) == 1:
-            on_cycle.update(path[path.index(node):])
+            on_cycle.update(path[path.index(node) :])
         for visited in path:
             state[visited] = 2
     return on_cycle
@@ -247,7 +308,11 @@ def employees_import(
     seen: dict[str, int] = {}
     for row in rows:
         if row.nip in seen:
-            report.errors.append(RowError(row.number, "nip", _("NIP sama dengan baris %(r)d.") % {"r": seen[row.nip]}))
+            report.errors.append(
+                RowError(
+                    row.number, "nip", _("NIP sama dengan baris %(r)d.") % {"r": seen[row.nip]}
+                )
+            )
         seen.setdefault(row.nip, row.number)
 
     existing = {e.nip: e for e in Employee.objects.filter(agency=agency)}
@@ -261,28 +326,62 @@ def employees_import(
             continue
         known = parent_of.get(row.unit)
         if known and known[0] != row.parent_unit:
-            report.errors.append(RowError(row.number, "unit_induk", _("Unit %(u)s diberi unit induk berbeda di baris %(r)d.") % {"u": row.unit, "r": known[1]}))
+            report.errors.append(
+                RowError(
+                    row.number,
+                    "unit_induk",
+                    _("Unit %(u)s diberi unit induk berbeda di baris %(r)d.")
+                    % {"u": row.unit, "r": known[1]},
+                )
+            )
             continue
         parent_of[row.unit] = (row.parent_unit, row.number)
         unit = units.get(row.unit)
         if unit is not None and unit.parent is not None and unit.parent.name != row.parent_unit:
-            report.errors.append(RowError(row.number, "unit_induk", _("Unit %(u)s sudah terdaftar di bawah %(p)s.") % {"u": row.unit, "p": unit.parent.name}))
-    unit_edges = {u: p for u, (p, _n) in parent_of.items()}
+            report.errors.append(
+                RowError(
+                    row.number,
+                    "unit_induk",
+                    _("Unit %(u)s sudah terdaftar di bawah %(p)s.")
+                    % {"u": row.unit, "p": unit.parent.name},
+                )
+            )
+    unit_edges: dict[str, str | None] = {u: p for u, (p, _n) in parent_of.items()}
     for name, unit in units.items():
         unit_edges.setdefault(name, unit.parent.name if unit.parent else None)
     for name in _find_cycles(unit_edges):
         if name in parent_of:
-            report.errors.append(RowError(parent_of[name][1], "unit_induk", _("Unit induk membentuk lingkaran (unit %(u)s).") % {"u": name}))
+            report.errors.append(
+                RowError(
+                    parent_of[name][1],
+                    "unit_induk",
+                    _("Unit induk membentuk lingkaran (unit %(u)s).") % {"u": name},
+                )
+            )
 
     # Positions: an existing position keeps its type.
     position_type_of: dict[str, tuple[str, int]] = {}
     for row in rows:
         existing_position = positions.get(row.position)
         if existing_position is not None and existing_position.position_type != row.position_type:
-            report.errors.append(RowError(row.number, "jenis_jabatan", _("Jabatan %(j)s sudah terdaftar sebagai %(t)s.") % {"j": row.position, "t": existing_position.get_position_type_display()}))
+            report.errors.append(
+                RowError(
+                    row.number,
+                    "jenis_jabatan",
+                    _("Jabatan %(j)s sudah terdaftar sebagai %(t)s.")
+                    % {"j": row.position, "t": existing_position.get_position_type_display()},
+                )
+            )
         first = position_type_of.setdefault(row.position, (row.position_type, row.number))
         if first[0] != row.position_type:
-            report.errors.append(RowError(row.number, "jenis_jabatan", _("Jenis jabatan berbeda dengan baris %(r)d untuk jabatan yang sama.") % {"r": first[1]}))
+            report.errors.append(
+                RowError(
+                    row.number,
+                    "jenis_jabatan",
+                    _("Jenis jabatan berbeda dengan baris %(r)d untuk jabatan yang sama.")
+                    % {"r": first[1]},
+                )
+            )
 
     # Supervisors: in the file or already in the agency; the resulting chain has no cycle.
     edges: dict[str, str | None] = {}
@@ -295,20 +394,45 @@ def employees_import(
     for row in rows:
         sup = row.supervisor_nip
         if sup and sup not in file_nips and sup not in existing:
-            report.errors.append(RowError(row.number, "nip_atasan", _("NIP atasan %(n)s tidak ada di berkas maupun di data pegawai.") % {"n": row.supervisor_nip}))
+            report.errors.append(
+                RowError(
+                    row.number,
+                    "nip_atasan",
+                    _("NIP atasan %(n)s tidak ada di berkas maupun di data pegawai.")
+                    % {"n": row.supervisor_nip},
+                )
+            )
         edges[row.nip] = row.supervisor_nip
     for nip in sorted(_find_cycles(edges)):
         if nip in row_by_nip:
             row = row_by_nip[nip]
-            report.errors.append(RowError(row.number, "nip_atasan", _("Rantai atasan melingkar: pegawai ini akhirnya menjadi atasan dirinya sendiri.")))
+            report.errors.append(
+                RowError(
+                    row.number,
+                    "nip_atasan",
+                    _(
+                        "Rantai atasan melingkar: pegawai ini akhirnya menjadi atasan dirinya sendiri."
+                    ),
+                )
+            )
 
     if report.errors:
-        report.errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99))
+        report.errors.sort(
+            key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99)
+        )
         return report
 
-    _plan_and_apply(agency=agency, rows=rows, existing=existing, units=units, positions=positions,
-                    parent_of={u: p for u, (p, _n) in parent_of.items()}, report=report,
-                    acting_user=acting_user, columns=set(table.headers))  # fmt: skip
+    _plan_and_apply(
+        agency=agency,
+        rows=rows,
+        existing=existing,
+        units=units,
+        positions=positions,
+        parent_of={u: p for u, (p, _n) in parent_of.items()},
+        report=report,
+        acting_user=acting_user,
+        columns=set(table.headers),
+    )
     return report
 
 
@@ -316,11 +440,22 @@ class _DryRunRollback(Exception):
     pass
 
 
-def _plan_and_apply(*, agency, rows, existing, units, positions, parent_of, report, acting_user, columns) -> None:
+def _plan_and_apply(
+    *, agency, rows, existing, units, positions, parent_of, report, acting_user, columns
+) -> None:
     try:
         with transaction.atomic():
-            _apply(agency=agency, rows=rows, existing=existing, units=units, positions=positions,
-                   parent_of=parent_of, report=report, acting_user=acting_user, columns=columns)  # fmt: skip
+            _apply(
+                agency=agency,
+                rows=rows,
+                existing=existing,
+                units=units,
+                positions=positions,
+                parent_of=parent_of,
+                report=report,
+                acting_user=acting_user,
+                columns=columns,
+            )
             if report.dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
@@ -328,12 +463,18 @@ def _plan_and_apply(*, agency, rows, existing, units, positions, parent_of, repo
     report.applied = True
 
 
-def _apply(*, agency, rows, existing, units, positions, parent_of, report, acting_user, columns) -> None:
+def _apply(
+    *, agency, rows, existing, units, positions, parent_of, report, acting_user, columns
+) -> None:
     has_supervisor_column = "nip_atasan" in columns
     has_email_column = "email" in columns
     # Units first (parents before children), then positions, then employees, then supervisors.
     needed = {row.unit for row in rows} | {p for p in parent_of.values()}
-    new_units = [OrgUnit(agency=agency, name=name, kind=_guess_unit_kind(name)) for name in sorted(needed) if name not in units]
+    new_units = [
+        OrgUnit(agency=agency, name=name, kind=_guess_unit_kind(name))
+        for name in sorted(needed)
+        if name not in units
+    ]
     OrgUnit.objects.bulk_create(new_units)
     if new_units:
         units = {u.name: u for u in OrgUnit.objects.filter(agency=agency)}
@@ -349,7 +490,12 @@ def _apply(*, agency, rows, existing, units, positions, parent_of, report, actin
     new_positions: dict[str, Position] = {}
     for row in rows:
         if row.position not in positions and row.position not in new_positions:
-            new_positions[row.position] = Position(agency=agency, name=row.position, position_type=row.position_type, unit=units[row.unit])
+            new_positions[row.position] = Position(
+                agency=agency,
+                name=row.position,
+                position_type=row.position_type,
+                unit=units[row.unit],
+            )
     Position.objects.bulk_create(new_positions.values())
     if new_positions:
         positions = {p.name: p for p in Position.objects.filter(agency=agency)}
@@ -361,8 +507,14 @@ def _apply(*, agency, rows, existing, units, positions, parent_of, report, actin
         fields.append("email")
     to_create, to_update, changes = [], [], []
     for row in rows:
-        values = {"name": row.name, "gender": row.gender, "grade": row.grade, "asn_status": row.asn_status,
-                  "position_id": positions[row.position].pk, "unit_id": units[row.unit].pk}  # fmt: skip
+        values = {
+            "name": row.name,
+            "gender": row.gender,
+            "grade": row.grade,
+            "asn_status": row.asn_status,
+            "position_id": positions[row.position].pk,
+            "unit_id": units[row.unit].pk,
+        }
         if has_email_column or row.nip not in existing:
             values["email"] = row.email
         employee = existing.get(row.nip)
@@ -370,13 +522,21 @@ def _apply(*, agency, rows, existing, units, positions, parent_of, report, actin
             to_create.append(Employee(agency=agency, nip=row.nip, **values))
             changes.append({"nip": row.nip, "action": "create"})
             continue
-        diff = {f: (getattr(employee, f), v) for f, v in values.items() if getattr(employee, f) != v}
+        diff = {
+            f: (getattr(employee, f), v) for f, v in values.items() if getattr(employee, f) != v
+        }
         if diff:
             for f, (_old, new) in diff.items():
                 setattr(employee, f, new)
             employee.updated_at = now
             to_update.append(employee)
-            changes.append({"nip": row.nip, "action": "update", "fields": {f: list(v) for f, v in diff.items()}})
+            changes.append(
+                {
+                    "nip": row.nip,
+                    "action": "update",
+                    "fields": {f: list(v) for f, v in diff.items()},
+                }
+            )
     Employee.objects.bulk_create(to_create, batch_size=1000)
     Employee.objects.bulk_update(to_update, fields, batch_size=1000)
 
@@ -391,7 +551,13 @@ def _apply(*, agency, rows, existing, units, positions, parent_of, report, actin
         wanted = ids[row.supervisor_nip] if row.supervisor_nip else None
         if employee.supervisor_id != wanted:
             if row.nip in existing:
-                changes.append({"nip": row.nip, "action": "update", "fields": {"supervisor_id": [employee.supervisor_id, wanted]}})
+                changes.append(
+                    {
+                        "nip": row.nip,
+                        "action": "update",
+                        "fields": {"supervisor_id": [employee.supervisor_id, wanted]},
+                    }
+                )
             employee.supervisor_id = wanted
             employee.updated_at = now
             supervisor_changes.append(employee)
@@ -407,17 +573,32 @@ def _apply(*, agency, rows, existing, units, positions, parent_of, report, actin
             acting_user=acting_user,
             action="employee.import",
             object_type="organisation.employee",
-            summary=_("Impor pegawai: %(c)d baru, %(u)d diperbarui") % {"c": report.created, "u": report.updated},
-            after={"units_created": report.units_created, "positions_created": report.positions_created, "changes": changes},
+            summary=_("Impor pegawai: %(c)d baru, %(u)d diperbarui")
+            % {"c": report.created, "u": report.updated},
+            after={
+                "units_created": report.units_created,
+                "positions_created": report.positions_created,
+                "changes": changes,
+            },
         )
 
 
 def _guess_unit_kind(name: str) -> str:
     lowered = name.lower()
-    for word, kind in (("kelurahan", "kelurahan"), ("desa", "kelurahan"), ("sekretariat", "sekretariat"),
-                       ("seksi", "seksi"), ("subbag", "seksi"), ("sub bagian", "seksi"), ("bidang", "bidang"),
-                       ("bagian", "bidang"), ("upt", "upt"), ("kecamatan", "instansi"), ("dinas", "instansi"),
-                       ("badan", "instansi")):  # fmt: skip
+    for word, kind in (
+        ("kelurahan", "kelurahan"),
+        ("desa", "kelurahan"),
+        ("sekretariat", "sekretariat"),
+        ("seksi", "seksi"),
+        ("subbag", "seksi"),
+        ("sub bagian", "seksi"),
+        ("bidang", "bidang"),
+        ("bagian", "bidang"),
+        ("upt", "upt"),
+        ("kecamatan", "instansi"),
+        ("dinas", "instansi"),
+        ("badan", "instansi"),
+    ):
         if word in lowered:
             return kind
     return OrgUnit.Kind.LAINNYA
@@ -436,10 +617,46 @@ TEMPLATE_NOTES = [
 ]
 
 TEMPLATE_EXAMPLE = [
-    ["197804122003121003", "Drs. Ahmad Fauzi, M.Si.", "L", "IV/a", "PNS", "Administrator", "Camat", "Kecamatan Contoh", "", "", "ahmad@example.go.id"],
-    ["198605172010012004", "Siti Rahmawati, S.Sos.", "P", "III/c", "PNS", "Pengawas", "Kepala Seksi Pemerintahan", "Seksi Pemerintahan", "Kecamatan Contoh", "197804122003121003", ""],
-    ["199502202022211001", "Rudi Hartono", "L", "VII", "PPPK", "Pelaksana", "Pengadministrasi Umum", "Seksi Pemerintahan", "Kecamatan Contoh", "198605172010012004", ""],
-]  # fmt: skip
+    [
+        "197804122003121003",
+        "Drs. Ahmad Fauzi, M.Si.",
+        "L",
+        "IV/a",
+        "PNS",
+        "Administrator",
+        "Camat",
+        "Kecamatan Contoh",
+        "",
+        "",
+        "ahmad@example.go.id",
+    ],
+    [
+        "198605172010012004",
+        "Siti Rahmawati, S.Sos.",
+        "P",
+        "III/c",
+        "PNS",
+        "Pengawas",
+        "Kepala Seksi Pemerintahan",
+        "Seksi Pemerintahan",
+        "Kecamatan Contoh",
+        "197804122003121003",
+        "",
+    ],
+    [
+        "199502202022211001",
+        "Rudi Hartono",
+        "L",
+        "VII",
+        "PPPK",
+        "Pelaksana",
+        "Pengadministrasi Umum",
+        "Seksi Pemerintahan",
+        "Kecamatan Contoh",
+        "198605172010012004",
+        "",
+    ],
+]
 
 
 def import_template_xlsx() -> bytes:

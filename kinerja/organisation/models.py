@@ -89,7 +89,9 @@ class Position(models.Model):
         verbose_name_plural = _("jabatan")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "name"], name="position_name_unique_in_agency"),
+            models.UniqueConstraint(
+                fields=["agency", "name"], name="position_name_unique_in_agency"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,10 +104,21 @@ class Position(models.Model):
 
 # Rough career height of each position type, for "higher position" comparisons.
 POSITION_LEVEL: dict[str, int] = {
-    "pelaksana": 1, "pemula": 1, "terampil": 1, "mahir": 2, "penyelia": 2, "ahli_pertama": 2,
-    "pengawas": 3, "ahli_muda": 3, "administrator": 4, "ahli_madya": 4, "jpt_pratama": 5,
-    "ahli_utama": 5, "jpt_madya": 6, "jpt_utama": 7,
-}  # fmt: skip
+    "pelaksana": 1,
+    "pemula": 1,
+    "terampil": 1,
+    "mahir": 2,
+    "penyelia": 2,
+    "ahli_pertama": 2,
+    "pengawas": 3,
+    "ahli_muda": 3,
+    "administrator": 4,
+    "ahli_madya": 4,
+    "jpt_pratama": 5,
+    "ahli_utama": 5,
+    "jpt_madya": 6,
+    "jpt_utama": 7,
+}
 
 
 class Employee(models.Model):

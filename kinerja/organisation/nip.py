@@ -58,7 +58,10 @@ def parse_nip(raw: object, *, today: dt.date | None = None) -> Nip:
     is_pppk = tmt_month == PPPK_CODE
     if not is_pppk and not 1 <= tmt_month <= 12:
         raise NipError(_("Digit 13–14 NIP harus bulan TMT (01–12), atau 21 untuk PPPK."))
-    if tmt_year < birth.year + 14 or (tmt_year, 1 if is_pppk else tmt_month) > (today.year, today.month):
+    if tmt_year < birth.year + 14 or (tmt_year, 1 if is_pppk else tmt_month) > (
+        today.year,
+        today.month,
+    ):
         raise NipError(_("TMT pada NIP (digit 9–14) tidak masuk akal terhadap tanggal lahir."))
     gender_digit = value[14]
     if gender_digit not in "12":

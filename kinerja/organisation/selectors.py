@@ -33,7 +33,9 @@ def employee_list(
 
 def team_of(*, supervisor: Employee) -> QuerySet[Employee]:
     return (
-        Employee.objects.filter(agency_id=supervisor.agency_id, supervisor=supervisor, is_active=True)
+        Employee.objects.filter(
+            agency_id=supervisor.agency_id, supervisor=supervisor, is_active=True
+        )
         .select_related("position", "unit")
         .annotate(team_size=Count("subordinates"))
         .order_by("name")

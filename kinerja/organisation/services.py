@@ -19,9 +19,17 @@ from .nip import NipError, parse_nip
 UNIT_FIELDS = ["name", "code", "kind", "parent_id"]
 POSITION_FIELDS = ["name", "position_type", "unit_id", "min_grade"]
 EMPLOYEE_FIELDS = [
-    "nip", "name", "gender", "grade", "asn_status", "position_id", "unit_id", "supervisor_id",
-    "email", "is_active",
-]  # fmt: skip
+    "nip",
+    "name",
+    "gender",
+    "grade",
+    "asn_status",
+    "position_id",
+    "unit_id",
+    "supervisor_id",
+    "email",
+    "is_active",
+]
 
 
 def _check_same_agency(agency: Agency, **objects: Any) -> None:
@@ -201,7 +209,9 @@ def employee_save(
     errors = validate_employee_values(agency=agency, employee=employee, values=values)
     if errors:
         raise KinerjaError(
-            "invalid", " ".join(errors.values()), details=[{"field": k, "message": v} for k, v in errors.items()]
+            "invalid",
+            " ".join(errors.values()),
+            details=[{"field": k, "message": v} for k, v in errors.items()],
         )
     creating = employee is None
     employee = employee or Employee(agency=agency)
@@ -245,7 +255,9 @@ def employee_delete(*, agency: Agency, employee: Employee, acting_user: Any) -> 
 
 
 @transaction.atomic
-def employee_login_create(*, agency: Agency, employee: Employee, acting_user: Any) -> tuple[str, str]:
+def employee_login_create(
+    *, agency: Agency, employee: Employee, acting_user: Any
+) -> tuple[str, str]:
     """Gives an employee a sign-in (username = NIP) with a one-time password; returns both."""
     import secrets
 
@@ -260,11 +272,21 @@ def employee_login_create(*, agency: Agency, employee: Employee, acting_user: An
     if User.objects.filter(username=employee.nip).exists():
         raise KinerjaError("exists", _("Nama pengguna %(u)s sudah dipakai.") % {"u": employee.nip})
     password = secrets.token_urlsafe(9)
-    user = User.objects.create_user(username=employee.nip, password=password, email=employee.email,
-                                    first_name=employee.name[:150])  # fmt: skip
+    user = User.objects.create_user(
+        username=employee.nip,
+        password=password,
+        email=employee.email,
+        first_name=employee.name[:150],
+    )
     Membership.objects.create(user=user, agency=agency, role=Membership.Role.EMPLOYEE)
     employee.user = user
     employee.save(update_fields=["user"])
-    audit_record(agency=agency, acting_user=acting_user, action="employee.login_create", obj=employee,
-                 summary=f"{employee.name} ({employee.nip})", after={"user": user.pk})  # fmt: skip
+    audit_record(
+        agency=agency,
+        acting_user=acting_user,
+        action="employee.login_create",
+        obj=employee,
+        summary=f"{employee.name} ({employee.nip})",
+        after={"user": user.pk},
+    )
     return user.username, password

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,10 +17,11 @@ from kinerja.competencies.selectors import standard_for_position
 from kinerja.core import permissions
 from kinerja.core.errors import KinerjaError
 from kinerja.core.tenancy import get_for_agency_or_404
+from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required
 
 from . import selectors, services
-from .forms import EmployeeForm, ImportForm, PositionForm, UnitForm
+from .forms import AgencyForm, EmployeeForm, ImportForm, PositionForm, UnitForm
 from .importing import COLUMNS, employees_import, import_template_xlsx
 from .models import Employee, OrgUnit, Position
 
@@ -28,9 +29,9 @@ PAGE_SIZE = 50
 
 
 def _edit(
-    request: HttpRequest,
+    request: AgencyRequest,
     *,
-    form_class: type,
+    form_class: type[AgencyForm],
     save: Callable[..., Any],
     instance: Any,
     title: str,
@@ -40,10 +41,14 @@ def _edit(
     """The shared create/edit flow: bind, validate, call the service, show its refusal."""
     form = form_class(request.POST or None, instance=instance, agency=request.agency)
     if request.method == "POST" and form.is_valid():
-        values = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        values = {k: form.cleaned_data[k] for k in form._meta.fields or []}
         try:
-            obj = save(agency=request.agency, acting_user=request.user, **values,
-                       **({form_class.Meta.model._meta.model_name: instance} if instance else {}))  # fmt: skip
+            obj = save(
+                agency=request.agency,
+                acting_user=request.user,
+                **values,
+                **({form._meta.model._meta.model_name: instance} if instance else {}),
+            )
         except KinerjaError as error:
             for detail in error.details:
                 if detail.get("field") in form.fields:
@@ -53,11 +58,20 @@ def _edit(
         else:
             messages.success(request, _("Tersimpan: %(obj)s") % {"obj": obj})
             return redirect(success(obj))
-    return render(request, "organisation/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+    return render(
+        request, "organisation/form.html", {"form": form, "title": title, "cancel_url": cancel_url}
+    )
 
 
-def _delete(request: HttpRequest, *, obj: Any, delete: Callable[..., None], success_url: str,
-            cancel_url: str, kwarg: str) -> HttpResponse:  # fmt: skip
+def _delete(
+    request: AgencyRequest,
+    *,
+    obj: Any,
+    delete: Callable[..., None],
+    success_url: str,
+    cancel_url: str,
+    kwarg: str,
+) -> HttpResponse:
     if request.method == "POST":
         try:
             delete(agency=request.agency, acting_user=request.user, **{kwarg: obj})
@@ -69,11 +83,25 @@ def _delete(request: HttpRequest, *, obj: Any, delete: Callable[..., None], succ
     return render(request, "core/confirm_delete.html", {"object": obj, "cancel_url": cancel_url})
 
 
-# --- self and team -----------------------------------------------------------------------------
+# --- home, self and team -----------------------------------------------------------------------------
 
 
 @login_required
-def me(request: HttpRequest) -> HttpResponse:
+def home(request: AgencyRequest) -> HttpResponse:
+    agency = request.agency
+    employee = permissions.employee_of(request.user)
+    context = {
+        "employee": employee,
+        "team_size": employee.subordinates.count() if employee else 0,
+        "can_manage": permissions.can_manage_organisation(request.user, agency),
+    }
+    if permissions.can_view_all_employees(request.user, agency):
+        context["stats"] = selectors.agency_stats(agency=agency)
+    return render(request, "organisation/home.html", context)
+
+
+@login_required
+def me(request: AgencyRequest) -> HttpResponse:
     employee = permissions.employee_of(request.user)
     if employee is None or request.agency is None:
         raise Http404(_("Akun Anda belum terhubung ke data pegawai."))
@@ -81,7 +109,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AgencyRequest) -> HttpResponse:
     employee = permissions.employee_of(request.user)
     if employee is None:
         raise Http404(_("Akun Anda belum terhubung ke data pegawai."))
@@ -93,24 +121,29 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 @agency_required(permissions.can_view_all_employees)
-def employee_list(request: HttpRequest) -> HttpResponse:
+def employee_list(request: AgencyRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    unit_id = request.GET.get("unit") or None
-    try:
-        unit_id = int(unit_id) if unit_id else None
-    except ValueError:
-        unit_id = None
-    qs = selectors.employee_list(agency=request.agency, search=search, unit_id=unit_id, include_subunits=True)
+    unit_raw = request.GET.get("unit", "")
+    unit_id = int(unit_raw) if unit_raw.isdigit() else None
+    qs = selectors.employee_list(
+        agency=request.agency, search=search, unit_id=unit_id, include_subunits=True
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "organisation/employee_list.html", {
-        "page": page, "q": search, "unit_id": unit_id,
-        "units": selectors.unit_choices(agency=request.agency),
-        "can_manage": permissions.can_manage_organisation(request.user, request.agency),
-    })  # fmt: skip
+    return render(
+        request,
+        "organisation/employee_list.html",
+        {
+            "page": page,
+            "q": search,
+            "unit_id": unit_id,
+            "units": selectors.unit_choices(agency=request.agency),
+            "can_manage": permissions.can_manage_organisation(request.user, request.agency),
+        },
+    )
 
 
 @login_required
-def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_detail(request: AgencyRequest, pk: int) -> HttpResponse:
     if request.agency is None:
         raise Http404
     try:
@@ -119,34 +152,48 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     if not permissions.can_view_employee(request.user, employee):
         raise Http404
-    return render(request, "organisation/employee_detail.html", {
-        "employee": employee,
-        "standard": standard_for_position(position=employee.position),
-        "subordinates": selectors.team_of(supervisor=employee),
-        "can_manage": permissions.can_manage_organisation(request.user, request.agency),
-        "is_me": employee.user_id == request.user.pk,
-    })  # fmt: skip
+    return render(
+        request,
+        "organisation/employee_detail.html",
+        {
+            "employee": employee,
+            "standard": standard_for_position(position=employee.position),
+            "subordinates": selectors.team_of(supervisor=employee),
+            "can_manage": permissions.can_manage_organisation(request.user, request.agency),
+            "is_me": employee.user_id == request.user.pk,
+        },
+    )
 
 
 @agency_required(permissions.can_manage_organisation)
-def employee_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def employee_edit(request: AgencyRequest, pk: int | None = None) -> HttpResponse:
     employee = get_for_agency_or_404(Employee, request.agency, pk=pk) if pk else None
-    return _edit(request, form_class=EmployeeForm, save=services.employee_save, instance=employee,
-                 title=_("Ubah pegawai") if employee else _("Tambah pegawai"),
-                 success=lambda e: reverse("organisation:employee_detail", args=[e.pk]),
-                 cancel_url=reverse("organisation:employee_list"))  # fmt: skip
+    return _edit(
+        request,
+        form_class=EmployeeForm,
+        save=services.employee_save,
+        instance=employee,
+        title=_("Ubah pegawai") if employee else _("Tambah pegawai"),
+        success=lambda e: reverse("organisation:employee_detail", args=[e.pk]),
+        cancel_url=reverse("organisation:employee_list"),
+    )
 
 
 @agency_required(permissions.can_manage_organisation)
-def employee_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_delete(request: AgencyRequest, pk: int) -> HttpResponse:
     employee = get_for_agency_or_404(Employee, request.agency, pk=pk)
-    return _delete(request, obj=employee, delete=services.employee_delete, kwarg="employee",
-                   success_url=reverse("organisation:employee_list"),
-                   cancel_url=reverse("organisation:employee_detail", args=[pk]))  # fmt: skip
+    return _delete(
+        request,
+        obj=employee,
+        delete=services.employee_delete,
+        kwarg="employee",
+        success_url=reverse("organisation:employee_list"),
+        cancel_url=reverse("organisation:employee_detail", args=[pk]),
+    )
 
 
 @agency_required(permissions.can_manage_organisation)
-def employee_login(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_login(request: AgencyRequest, pk: int) -> HttpResponse:
     employee = get_for_agency_or_404(Employee, request.agency, pk=pk)
     if request.method != "POST":
         raise Http404
@@ -157,8 +204,14 @@ def employee_login(request: HttpRequest, pk: int) -> HttpResponse:
     except KinerjaError as error:
         messages.error(request, error.message)
         return redirect("organisation:employee_detail", pk=pk)
-    messages.success(request, _("Akun dibuat. Nama pengguna: %(u)s · kata sandi sementara: %(p)s "
-                                "(sampaikan ke pegawai; hanya ditampilkan sekali).") % {"u": username, "p": password})  # fmt: skip
+    messages.success(
+        request,
+        _(
+            "Akun dibuat. Nama pengguna: %(u)s · kata sandi sementara: %(p)s "
+            "(sampaikan ke pegawai; hanya ditampilkan sekali)."
+        )
+        % {"u": username, "p": password},
+    )
     return redirect("organisation:employee_detail", pk=pk)
 
 
@@ -166,93 +219,139 @@ def employee_login(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @agency_required(permissions.can_view_organisation)
-def unit_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "organisation/unit_list.html", {
-        "tree": selectors.unit_tree(agency=request.agency),
-        "can_manage": permissions.can_manage_organisation(request.user, request.agency),
-    })  # fmt: skip
+def unit_list(request: AgencyRequest) -> HttpResponse:
+    return render(
+        request,
+        "organisation/unit_list.html",
+        {
+            "tree": selectors.unit_tree(agency=request.agency),
+            "can_manage": permissions.can_manage_organisation(request.user, request.agency),
+        },
+    )
 
 
 @agency_required(permissions.can_manage_organisation)
-def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def unit_edit(request: AgencyRequest, pk: int | None = None) -> HttpResponse:
     unit = get_for_agency_or_404(OrgUnit, request.agency, pk=pk) if pk else None
-    return _edit(request, form_class=UnitForm, save=services.unit_save, instance=unit,
-                 title=_("Ubah unit kerja") if unit else _("Tambah unit kerja"),
-                 success=lambda u: reverse("organisation:unit_list"),
-                 cancel_url=reverse("organisation:unit_list"))  # fmt: skip
+    return _edit(
+        request,
+        form_class=UnitForm,
+        save=services.unit_save,
+        instance=unit,
+        title=_("Ubah unit kerja") if unit else _("Tambah unit kerja"),
+        success=lambda u: reverse("organisation:unit_list"),
+        cancel_url=reverse("organisation:unit_list"),
+    )
 
 
 @agency_required(permissions.can_manage_organisation)
-def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_delete(request: AgencyRequest, pk: int) -> HttpResponse:
     unit = get_for_agency_or_404(OrgUnit, request.agency, pk=pk)
     url = reverse("organisation:unit_list")
-    return _delete(request, obj=unit, delete=services.unit_delete, kwarg="unit", success_url=url, cancel_url=url)
+    return _delete(
+        request,
+        obj=unit,
+        delete=services.unit_delete,
+        kwarg="unit",
+        success_url=url,
+        cancel_url=url,
+    )
 
 
 # --- positions ---------------------------------------------------------------------------------
 
 
 @agency_required(permissions.can_view_organisation)
-def position_list(request: HttpRequest) -> HttpResponse:
+def position_list(request: AgencyRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    page = Paginator(selectors.position_list(agency=request.agency, search=search), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = Paginator(
+        selectors.position_list(agency=request.agency, search=search), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisation/position_list.html",
+        {
+            "page": page,
+            "q": search,
+            "can_manage": permissions.can_manage_organisation(request.user, request.agency),
+        },
     )
-    return render(request, "organisation/position_list.html", {
-        "page": page, "q": search,
-        "can_manage": permissions.can_manage_organisation(request.user, request.agency),
-    })  # fmt: skip
 
 
 @agency_required(permissions.can_view_organisation)
-def position_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def position_detail(request: AgencyRequest, pk: int) -> HttpResponse:
     position = get_for_agency_or_404(Position.objects.select_related("unit"), request.agency, pk=pk)
     holders = position.employees.filter(is_active=True).select_related("unit").order_by("name")
-    return render(request, "organisation/position_detail.html", {
-        "position": position,
-        "standard": standard_for_position(position=position),
-        "holders": holders if permissions.can_view_all_employees(request.user, request.agency) else None,
-        "can_manage": permissions.can_manage_framework(request.user, request.agency),
-    })  # fmt: skip
+    return render(
+        request,
+        "organisation/position_detail.html",
+        {
+            "position": position,
+            "standard": standard_for_position(position=position),
+            "holders": holders
+            if permissions.can_view_all_employees(request.user, request.agency)
+            else None,
+            "can_manage": permissions.can_manage_framework(request.user, request.agency),
+        },
+    )
 
 
 @agency_required(permissions.can_manage_organisation)
-def position_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def position_edit(request: AgencyRequest, pk: int | None = None) -> HttpResponse:
     position = get_for_agency_or_404(Position, request.agency, pk=pk) if pk else None
-    return _edit(request, form_class=PositionForm, save=services.position_save, instance=position,
-                 title=_("Ubah jabatan") if position else _("Tambah jabatan"),
-                 success=lambda p: reverse("organisation:position_detail", args=[p.pk]),
-                 cancel_url=reverse("organisation:position_list"))  # fmt: skip
+    return _edit(
+        request,
+        form_class=PositionForm,
+        save=services.position_save,
+        instance=position,
+        title=_("Ubah jabatan") if position else _("Tambah jabatan"),
+        success=lambda p: reverse("organisation:position_detail", args=[p.pk]),
+        cancel_url=reverse("organisation:position_list"),
+    )
 
 
 @agency_required(permissions.can_manage_organisation)
-def position_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def position_delete(request: AgencyRequest, pk: int) -> HttpResponse:
     position = get_for_agency_or_404(Position, request.agency, pk=pk)
-    return _delete(request, obj=position, delete=services.position_delete, kwarg="position",
-                   success_url=reverse("organisation:position_list"),
-                   cancel_url=reverse("organisation:position_detail", args=[pk]))  # fmt: skip
+    return _delete(
+        request,
+        obj=position,
+        delete=services.position_delete,
+        kwarg="position",
+        success_url=reverse("organisation:position_list"),
+        cancel_url=reverse("organisation:position_detail", args=[pk]),
+    )
 
 
 # --- import ------------------------------------------------------------------------------------
 
 
 @agency_required(permissions.can_manage_organisation)
-def import_employees(request: HttpRequest) -> HttpResponse:
+def import_employees(request: AgencyRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     error = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = employees_import(agency=request.agency, data=upload.read(), filename=upload.name,
-                                      acting_user=request.user, dry_run=form.cleaned_data["dry_run"])  # fmt: skip
+            report = employees_import(
+                agency=request.agency,
+                data=upload.read(),
+                filename=upload.name,
+                acting_user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
         except KinerjaError as exc:
             error = exc
-    return render(request, "organisation/import.html", {"form": form, "report": report, "error": error, "columns": COLUMNS})
+    return render(
+        request,
+        "organisation/import.html",
+        {"form": form, "report": report, "error": error, "columns": COLUMNS},
+    )
 
 
 @agency_required(permissions.can_manage_organisation)
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AgencyRequest) -> HttpResponse:
     response = HttpResponse(
         import_template_xlsx(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

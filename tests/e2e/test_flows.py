@@ -54,17 +54,52 @@ def test_supervisor_sees_team(page, demo):
 def _csv(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["nip", "nama", "jenis_kelamin", "golongan", "status_asn", "jenis_jabatan",
-                     "jabatan", "unit_kerja", "unit_induk", "nip_atasan", "email"])  # fmt: skip
+    writer.writerow(
+        [
+            "nip",
+            "nama",
+            "jenis_kelamin",
+            "golongan",
+            "status_asn",
+            "jenis_jabatan",
+            "jabatan",
+            "unit_kerja",
+            "unit_induk",
+            "nip_atasan",
+            "email",
+        ]
+    )
     writer.writerows(rows)
     return out.getvalue().encode()
 
 
 def test_admin_imports_file_with_error_sees_report_then_fixes_it(page, demo, tmp_path):
-    good = ["198703152010011002", "Andi Saputra, S.Kom.", "L", "III/b", "PNS", "Pelaksana",
-            "Pranata Data Baru", "Seksi Data Baru", "Kecamatan Rangkui", "", ""]  # fmt: skip
-    bad = ["199001012015032001", "Dewi Lestari", "L", "III/z", "PNS", "Pelaksana",
-           "Pranata Data Baru", "Seksi Data Baru", "Kecamatan Rangkui", "198703152010011002", ""]  # fmt: skip
+    good = [
+        "198703152010011002",
+        "Andi Saputra, S.Kom.",
+        "L",
+        "III/b",
+        "PNS",
+        "Pelaksana",
+        "Pranata Data Baru",
+        "Seksi Data Baru",
+        "Kecamatan Rangkui",
+        "",
+        "",
+    ]
+    bad = [
+        "199001012015032001",
+        "Dewi Lestari",
+        "L",
+        "III/z",
+        "PNS",
+        "Pelaksana",
+        "Pranata Data Baru",
+        "Seksi Data Baru",
+        "Kecamatan Rangkui",
+        "198703152010011002",
+        "",
+    ]
     broken = tmp_path / "pegawai.csv"
     broken.write_bytes(_csv([good, bad]))
     before = Employee.objects.count()

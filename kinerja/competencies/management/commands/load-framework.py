@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Memuat atau memperbarui kamus kompetensi nasional (PermenPANRB 38/2017 dan BerAKHLAK)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, default=NATIONAL_FRAMEWORK_FILE, help="berkas JSON kamus")
+        parser.add_argument(
+            "--file", type=Path, default=NATIONAL_FRAMEWORK_FILE, help="berkas JSON kamus"
+        )
 
     def handle(self, *args, **options):
         framework, changed = framework_load(path=options["file"])

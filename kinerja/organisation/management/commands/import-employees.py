@@ -25,8 +25,13 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Berkas {path} tidak ditemukan.")
         try:
-            report = employees_import(agency=agency, data=path.read_bytes(), filename=path.name,
-                                      acting_user=None, dry_run=options["dry_run"])  # fmt: skip
+            report = employees_import(
+                agency=agency,
+                data=path.read_bytes(),
+                filename=path.name,
+                acting_user=None,
+                dry_run=options["dry_run"],
+            )
         except KinerjaError as error:
             raise CommandError(error.message) from error
         for line in report.lines():
