@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint format install install-dev lock bench messages clean
+.PHONY: run test chromium check lint format install install-dev lock bench messages clean
 
 $(BIN)/python:
 	@if [ -n "$(UV)" ]; then $(UV) venv -q --python $(PY) $(VENV); else $(PY) -m venv $(VENV); fi
@@ -27,8 +27,16 @@ run: install
 	$(BIN)/kinerja demo --rangkui
 	$(BIN)/kinerja runserver $(HOST):$(PORT)
 
-test: install-dev
+test: install-dev chromium
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "The browser tests need Chromium: sudo apt-get install chromium (or set CHROMIUM_PATH)"; exit 1; fi; }
 
 lint: install-dev
 	$(BIN)/ruff format --check .
