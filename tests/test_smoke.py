@@ -43,3 +43,28 @@ def test_pages_and_api_docs_load_no_asset_from_the_internet(client, world, frame
             if u.startswith(("http:", "https:", "//"))
         ]
         assert external == [], (url, external)
+
+
+def test_employee_form_shows_nip_error_and_saves_nothing(client, world):
+    from kinerja.organisation.models import Employee
+
+    client.force_login(world.admin)
+    before = Employee.objects.count()
+    data = {
+        "nip": "19860926 201505 3 001",
+        "name": "Uji Salah",
+        "asn_status": "PNS",
+        "grade": "III/a",
+        "position": world.staff_position.pk,
+        "unit": world.subunit.pk,
+        "is_active": "on",
+    }
+    response = client.post(reverse("organisation:employee_create"), data)
+    assert response.status_code == 200
+    assert "Digit ke-15 NIP adalah jenis kelamin" in response.content.decode()
+    assert Employee.objects.count() == before
+
+    data["nip"] = "19860926 201505 1 001"
+    response = client.post(reverse("organisation:employee_create"), data)
+    assert response.status_code == 302
+    assert Employee.objects.get(nip="198609262015051001").gender == "L"

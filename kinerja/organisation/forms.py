@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kinerja.core.models import Agency
 
 from .models import Employee, OrgUnit, Position
+from .nip import normalise_nip
 from .selectors import unit_choices
 
 
@@ -35,6 +36,9 @@ class PositionForm(AgencyForm):
 
 
 class EmployeeForm(AgencyForm):
+    # Wider than the stored 18 digits: people paste NIPs with spaces; the service normalises them.
+    nip = forms.CharField(label=_("NIP"), max_length=30)
+
     class Meta:
         model = Employee
         fields = [
@@ -61,6 +65,9 @@ class EmployeeForm(AgencyForm):
             supervisors = supervisors.exclude(pk=self.instance.pk)
         self.fields["supervisor"].queryset = supervisors.order_by("name")  # type: ignore[attr-defined]
         self.fields["gender"].required = False
+
+    def clean_nip(self) -> str:
+        return normalise_nip(self.cleaned_data["nip"])
 
 
 class ImportForm(forms.Form):
