@@ -9,7 +9,8 @@ from itertools import count
 import pytest
 from django.contrib.auth import get_user_model
 
-from kinerja.core.models import Agency, Membership
+from kinerja.competencies.models import Competency, PositionStandard
+from kinerja.core.models import Agency, ApiToken, AuditEvent, Membership
 from kinerja.organisation.models import Employee, OrgUnit, Position
 
 os.environ.setdefault(
@@ -58,6 +59,52 @@ def make_employee(
         supervisor=supervisor,
         user=user,
     )
+
+
+def agency_state(agency: Agency) -> dict:
+    """Everything the agency owns, as plain values."""
+    return {
+        "units": sorted(
+            OrgUnit.objects.filter(agency=agency).values_list(
+                "id", "name", "code", "kind", "parent_id"
+            )
+        ),
+        "positions": sorted(
+            Position.objects.filter(agency=agency).values_list(
+                "id", "name", "position_type", "unit_id", "min_grade"
+            )
+        ),
+        "employees": sorted(
+            Employee.objects.filter(agency=agency).values_list(
+                "id",
+                "nip",
+                "name",
+                "grade",
+                "position_id",
+                "unit_id",
+                "supervisor_id",
+                "user_id",
+                "is_active",
+            )
+        ),
+        "standards": sorted(
+            PositionStandard.objects.filter(agency=agency).values_list(
+                "position_id", "competency_id", "required_level"
+            )
+        ),
+        "competencies": sorted(
+            Competency.objects.filter(agency=agency).values_list("id", "code", "name")
+        ),
+        "tokens": sorted(
+            ApiToken.objects.filter(agency=agency).values_list(
+                "id", "user_id", "name", "revoked_at"
+            )
+        ),
+        "audit": sorted(AuditEvent.objects.filter(agency=agency).values_list("id", "action")),
+        "memberships": sorted(
+            Membership.objects.filter(agency=agency).values_list("user_id", "role")
+        ),
+    }
 
 
 @dataclass

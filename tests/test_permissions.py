@@ -13,10 +13,10 @@ from django.urls import reverse
 from kinerja.competencies.models import PositionStandard
 from kinerja.core import permissions
 from kinerja.core.audit import audit_record
-from kinerja.core.models import ApiToken, AuditEvent, Membership
+from kinerja.core.models import ApiToken
 from kinerja.organisation.models import Employee, OrgUnit, Position
 
-from .conftest import make_employee, make_nip, make_user
+from .conftest import agency_state, make_employee, make_nip, make_user
 
 ROLES = ["anonymous", "admin", "leader", "supervisor", "staff", "peer", "outsider", "superuser"]
 
@@ -35,40 +35,7 @@ def user_for(world, role: str):
 
 def agency_a_state(world) -> dict:
     """Everything agency A owns, as plain values: any change made by a denied action shows here."""
-    a = world.agency
-    return {
-        "units": sorted(
-            OrgUnit.objects.filter(agency=a).values_list("id", "name", "code", "kind", "parent_id")
-        ),
-        "positions": sorted(
-            Position.objects.filter(agency=a).values_list(
-                "id", "name", "position_type", "unit_id", "min_grade"
-            )
-        ),
-        "employees": sorted(
-            Employee.objects.filter(agency=a).values_list(
-                "id",
-                "nip",
-                "name",
-                "grade",
-                "position_id",
-                "unit_id",
-                "supervisor_id",
-                "user_id",
-                "is_active",
-            )
-        ),
-        "standards": sorted(
-            PositionStandard.objects.filter(agency=a).values_list(
-                "position_id", "competency_id", "required_level"
-            )
-        ),
-        "tokens": sorted(
-            ApiToken.objects.filter(agency=a).values_list("id", "user_id", "name", "revoked_at")
-        ),
-        "audit": sorted(AuditEvent.objects.filter(agency=a).values_list("id", "action")),
-        "memberships": sorted(Membership.objects.filter(agency=a).values_list("user_id", "role")),
-    }
+    return agency_state(world.agency)
 
 
 # --- the actions ---------------------------------------------------------------------------------

@@ -8,51 +8,12 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from kinerja.competencies.models import Competency, PositionStandard
 from kinerja.competencies.services import position_standard_set, teknis_competency_save
 from kinerja.core.models import Agency, ApiToken, AuditEvent
 from kinerja.core.services import token_create
 from kinerja.organisation.models import Employee, OrgUnit, Position
 
-from .conftest import make_nip
-
-
-def agency_state(agency: Agency) -> dict:
-    """Everything the agency owns, as plain values."""
-    return {
-        "units": sorted(
-            OrgUnit.objects.filter(agency=agency).values_list(
-                "id", "name", "code", "kind", "parent_id"
-            )
-        ),
-        "positions": sorted(
-            Position.objects.filter(agency=agency).values_list(
-                "id", "name", "position_type", "unit_id", "min_grade"
-            )
-        ),
-        "employees": sorted(
-            Employee.objects.filter(agency=agency).values_list(
-                "id",
-                "nip",
-                "name",
-                "grade",
-                "position_id",
-                "unit_id",
-                "supervisor_id",
-                "user_id",
-                "is_active",
-            )
-        ),
-        "standards": sorted(
-            PositionStandard.objects.filter(agency=agency).values_list(
-                "position_id", "competency_id", "required_level"
-            )
-        ),
-        "competencies": sorted(
-            Competency.objects.filter(agency=agency).values_list("id", "code", "name")
-        ),
-        "audit": sorted(AuditEvent.objects.filter(agency=agency).values_list("id", "action")),
-    }
+from .conftest import agency_state, make_nip
 
 
 @pytest.fixture

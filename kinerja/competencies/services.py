@@ -20,6 +20,19 @@ from .models import BehaviourValue, Competency, CompetencyLevel, Framework, Posi
 NATIONAL_FRAMEWORK_FILE = Path(__file__).parent / "data" / "national_framework.json"
 
 
+def _upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, bool]:
+    """Creates the row or brings it to `values`; returns (row, whether anything was written)."""
+    obj, created = model.objects.get_or_create(**lookup, defaults=values)
+    if created:
+        return obj, True
+    stale = {k: v for k, v in values.items() if getattr(obj, k) != v}
+    for k, v in stale.items():
+        setattr(obj, k, v)
+    if stale:
+        obj.save(update_fields=list(stale))
+    return obj, bool(stale)
+
+
 @transaction.atomic
 def framework_load(
     *, path: Path = NATIONAL_FRAMEWORK_FILE, acting_user: Any = None
@@ -59,14 +72,9 @@ def framework_load(
             "definition": item["definition"],
             "order": order,
         }
-        competency, made = Competency.objects.get_or_create(
-            framework=framework, code=item["code"], defaults=values
+        competency, made = _upsert(
+            Competency, {"framework": framework, "code": item["code"]}, values
         )
-        if not made and any(getattr(competency, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(competency, k, v)
-            competency.save()
-            changed = True
         changed |= made
         for level in item["levels"]:
             level_values = {
@@ -74,15 +82,9 @@ def framework_load(
                 "description": level.get("description", ""),
                 "indicators": level["indicators"],
             }
-            obj, made = CompetencyLevel.objects.get_or_create(
-                competency=competency, level=level["level"], defaults=level_values
-            )
-            if not made and any(getattr(obj, k) != v for k, v in level_values.items()):
-                for k, v in level_values.items():
-                    setattr(obj, k, v)
-                obj.save()
-                changed = True
-            changed |= made
+            changed |= _upsert(
+                CompetencyLevel, {"competency": competency, "level": level["level"]}, level_values
+            )[1]
     for order, item in enumerate(data["behaviour_values"], start=1):
         values = {
             "name": item["name"],
@@ -90,15 +92,9 @@ def framework_load(
             "guides": item["guides"],
             "order": order,
         }
-        value, made = BehaviourValue.objects.get_or_create(
-            framework=framework, code=item["code"], defaults=values
-        )
-        if not made and any(getattr(value, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(value, k, v)
-            value.save()
-            changed = True
-        changed |= made
+        changed |= _upsert(BehaviourValue, {"framework": framework, "code": item["code"]}, values)[
+            1
+        ]
     if changed:
         audit_record(
             agency=None,
