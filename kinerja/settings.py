@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kinerja.core",
     "kinerja.organisation",
     "kinerja.competencies",
+    "kinerja.assessment",
     "kinerja.api",
     "kinerja.demo",
 ]

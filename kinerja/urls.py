@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("kinerja.core.urls")),
     path("organisasi/", include("kinerja.organisation.urls")),
     path("kompetensi/", include("kinerja.competencies.urls")),
+    path("penilaian/", include("kinerja.assessment.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

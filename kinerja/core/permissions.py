@@ -98,3 +98,31 @@ def is_in_supervisor_chain(*, supervisor: Any, employee: Any, max_depth: int = 2
         current = current.supervisor
         depth += 1
     return False
+
+
+def can_manage_cycles(user: Any, agency: Agency | None) -> bool:
+    """Create and run assessment cycles, assign raters, import hasil kerja: the HR admin."""
+    return _has_role(user, agency, Membership.Role.ADMIN)
+
+
+def can_view_cycle_progress(user: Any, agency: Agency | None) -> bool:
+    """Completion (never answers) of the whole agency: the HR admin and the leadership.
+    Supervisors see their own team's completion through their team pages."""
+    return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
+
+
+def can_fill_assignment(user: Any, assignment: Any) -> bool:
+    """Only the rater fills (or even sees) a form; nobody else, whatever their role."""
+    me = employee_of(user)
+    return me is not None and assignment.rater_id == me.pk and assignment.agency_id == me.agency_id
+
+
+def can_rate_work_result(user: Any, employee: Any) -> bool:
+    """Rating hasil kerja: the direct supervisor, or the agency's HR admin."""
+    me = employee_of(user)
+    if me is not None and employee.supervisor_id == me.pk and employee.agency_id == me.agency_id:
+        return True
+    return (
+        _has_role(user, agency_of(user), Membership.Role.ADMIN)
+        and employee.agency_id == agency_of(user).pk
+    )

@@ -1,0 +1,137 @@
+"""Assessment reads: the forms a rater owes, a cycle's progress, the raters of one ratee."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from kinerja.core.models import Agency
+from kinerja.organisation.models import Employee
+
+from .models import Acknowledgement, Cycle, RaterAssignment, Relation, Response
+
+
+def cycles(*, agency: Agency) -> QuerySet[Cycle]:
+    return (
+        Cycle.objects.filter(agency=agency)
+        .annotate(n_assignments=Count("assignments"))
+        .order_by("-id")
+    )
+
+
+def running_cycles(*, agency: Agency) -> QuerySet[Cycle]:
+    return Cycle.objects.filter(agency=agency, status=Cycle.Status.RUNNING).order_by("deadline")
+
+
+def has_acknowledged(*, cycle: Cycle, user) -> bool:
+    return Acknowledgement.objects.filter(cycle=cycle, user=user).exists()
+
+
+def assignments_of_rater(
+    *, rater: Employee, cycle: Cycle | None = None
+) -> QuerySet[RaterAssignment]:
+    """The forms one rater owes, with the ratee and the state of the answer, in one query."""
+    qs = RaterAssignment.objects.filter(agency_id=rater.agency_id, rater=rater)
+    if cycle is not None:
+        qs = qs.filter(cycle=cycle)
+    else:
+        qs = qs.filter(cycle__status=Cycle.Status.RUNNING)
+    return qs.select_related(
+        "cycle", "ratee", "ratee__position", "ratee__unit", "response"
+    ).order_by("cycle__deadline", "relation", "ratee__name")
+
+
+def raters_of(*, cycle: Cycle, ratee: Employee) -> QuerySet[RaterAssignment]:
+    """Who rates this ratee: for the admin's assignment page only (never shown to the ratee)."""
+    return (
+        RaterAssignment.objects.filter(cycle=cycle, ratee=ratee)
+        .select_related("rater", "rater__position")
+        .annotate(
+            submitted=Exists(
+                Response.objects.filter(assignment=OuterRef("pk"), submitted_at__isnull=False)
+            )
+        )
+        .order_by("relation", "rater__name")
+    )
+
+
+@dataclass
+class ProgressRow:
+    label: str
+    total: int = 0
+    submitted: int = 0
+    draft: int = 0
+
+    @property
+    def not_started(self) -> int:
+        return self.total - self.submitted - self.draft
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.total) if self.total else 0
+
+
+@dataclass
+class Progress:
+    overall: ProgressRow
+    by_relation: list[ProgressRow] = field(default_factory=list)
+    by_unit: list[ProgressRow] = field(default_factory=list)
+
+
+def progress(*, cycle: Cycle, unit_ids: list[int] | None = None) -> Progress:
+    """Completion counts (never answers): overall, per rater group, per ratee unit. Two queries."""
+    qs = RaterAssignment.objects.filter(cycle=cycle)
+    if unit_ids is not None:
+        qs = qs.filter(ratee__unit_id__in=unit_ids)
+    submitted = Q(response__submitted_at__isnull=False)
+    draft = Q(response__isnull=False, response__submitted_at__isnull=True)
+    aggregates = {
+        "total": Count("id"),
+        "submitted": Count("id", filter=submitted),
+        "draft": Count("id", filter=draft),
+    }
+    labels = dict(Relation.choices)
+    by_relation = [
+        ProgressRow(str(labels[row["relation"]]), row["total"], row["submitted"], row["draft"])
+        for row in qs.values("relation").annotate(**aggregates).order_by("relation")
+    ]
+    by_unit = [
+        ProgressRow(row["ratee__unit__name"], row["total"], row["submitted"], row["draft"])
+        for row in qs.values("ratee__unit__name")
+        .annotate(**aggregates)
+        .order_by("ratee__unit__name")
+    ]
+    overall = ProgressRow(
+        str(cycle),
+        sum(r.total for r in by_relation),
+        sum(r.submitted for r in by_relation),
+        sum(r.draft for r in by_relation),
+    )
+    return Progress(overall=overall, by_relation=by_relation, by_unit=by_unit)
+
+
+def rater_progress(*, cycle: Cycle, unit_ids: list[int] | None = None) -> QuerySet[Employee]:
+    """Raters with their counts of owed, submitted and drafted forms; one query."""
+    qs = Employee.objects.filter(assignments_as_rater__cycle=cycle)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    submitted = Q(
+        assignments_as_rater__cycle=cycle,
+        assignments_as_rater__response__submitted_at__isnull=False,
+    )
+    draft = Q(
+        assignments_as_rater__cycle=cycle,
+        assignments_as_rater__response__isnull=False,
+        assignments_as_rater__response__submitted_at__isnull=True,
+    )
+    return (
+        qs.select_related("unit", "position")
+        .annotate(
+            owed=Count("assignments_as_rater", filter=Q(assignments_as_rater__cycle=cycle)),
+            submitted=Count("assignments_as_rater", filter=submitted),
+            drafted=Count("assignments_as_rater", filter=draft),
+        )
+        .order_by("unit__name", "name")
+        .distinct()
+    )

@@ -1,0 +1,665 @@
+"""Every write of the assessment: cycles and their lifecycle, assignments, answers, acknowledgements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kinerja.competencies.models import BehaviourValue, Competency, PositionStandard
+from kinerja.competencies.selectors import current_framework
+from kinerja.core.audit import audit_record
+from kinerja.core.errors import KinerjaError
+from kinerja.core.models import Agency
+from kinerja.organisation.models import Employee
+
+from . import texts
+from .assignment import Person, Rules, plan_assignments
+from .models import (
+    Acknowledgement,
+    Cycle,
+    PeerProposal,
+    RaterAssignment,
+    Relation,
+    Response,
+    ResponseItem,
+    WorkResult,
+)
+
+CYCLE_SETTINGS = [
+    "name",
+    "period_start",
+    "period_end",
+    "deadline",
+    "include_teknis",
+    "weight_supervisor",
+    "weight_peer",
+    "weight_subordinate",
+    "weight_self",
+    "anonymity_threshold",
+    "jpm_categories",
+    "max_forms_per_rater",
+    "max_peers",
+    "max_subordinates",
+    "purpose",
+    "use_of_results",
+    "visibility",
+    "objection",
+]
+
+
+def _snapshot(cycle: Cycle) -> dict[str, Any]:
+    return {f: getattr(cycle, f) for f in CYCLE_SETTINGS + ["status"]}
+
+
+def _check_agency(agency: Agency, *objects: Any) -> None:
+    for obj in objects:
+        if obj is not None and obj.agency_id != agency.pk:
+            raise KinerjaError("not_found", _("Data tidak ditemukan."), status=404)
+
+
+def _validate_settings(values: dict[str, Any]) -> None:
+    if values["period_end"] < values["period_start"]:
+        raise KinerjaError("invalid", _("Akhir periode tidak boleh sebelum awal periode."))
+    weights = [
+        values[k] for k in ("weight_supervisor", "weight_peer", "weight_subordinate", "weight_self")
+    ]
+    if any(float(w) < 0 for w in weights) or sum(float(w) for w in weights) <= 0:
+        raise KinerjaError(
+            "invalid", _("Bobot tidak boleh negatif dan jumlahnya harus lebih dari 0.")
+        )
+    if int(values["anonymity_threshold"]) < 2:
+        raise KinerjaError("invalid", _("Ambang anonimitas minimal 2 penilai."))
+
+
+# --- cycle lifecycle ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    agency: Agency,
+    acting_user: Any,
+    name: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    deadline: dt.datetime,
+    **options: Any,
+) -> Cycle:
+    """A draft cycle with the default settings and texts, overridden by `options`."""
+    cycle = Cycle(
+        agency=agency,
+        name=name.strip(),
+        period_start=period_start,
+        period_end=period_end,
+        deadline=deadline,
+        purpose=str(texts.DEFAULT_PURPOSE),
+        use_of_results=str(texts.DEFAULT_USE),
+        visibility=str(texts.DEFAULT_VISIBILITY),
+        objection=str(texts.DEFAULT_OBJECTION),
+    )
+    for key, value in options.items():
+        if key not in CYCLE_SETTINGS:
+            raise KinerjaError("invalid", f"Pengaturan tidak dikenal: {key}")
+        setattr(cycle, key, value)
+    if not cycle.name:
+        raise KinerjaError("invalid", _("Nama siklus wajib diisi."))
+    _validate_settings(_snapshot(cycle))
+    cycle.save()
+    audit_record(
+        agency=agency,
+        acting_user=acting_user,
+        action="cycle.create",
+        obj=cycle,
+        summary=cycle.name,
+        after=_snapshot(cycle),
+    )
+    return cycle
+
+
+@transaction.atomic
+def cycle_update(*, cycle: Cycle, acting_user: Any, **values: Any) -> Cycle:
+    """Changes settings of a draft cycle; a running cycle may only move its deadline or texts."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    editable = set(CYCLE_SETTINGS) if cycle.status == Cycle.Status.DRAFT else {"deadline", "name"}
+    if cycle.status in (Cycle.Status.CLOSED, Cycle.Status.FINAL):
+        editable = set()
+    refused = [k for k, v in values.items() if k not in editable and getattr(cycle, k) != v]
+    if refused:
+        raise KinerjaError(
+            "cycle_locked",
+            _("Pengaturan ini tidak dapat diubah pada siklus berstatus %(s)s: %(f)s.")
+            % {"s": cycle.get_status_display(), "f": ", ".join(refused)},
+        )
+    before = _snapshot(cycle)
+    for key, value in values.items():
+        setattr(cycle, key, value)
+    _validate_settings(_snapshot(cycle))
+    cycle.save()
+    audit_record(
+        agency=cycle.agency,
+        acting_user=acting_user,
+        action="cycle.update",
+        obj=cycle,
+        summary=cycle.name,
+        before=before,
+        after=_snapshot(cycle),
+    )
+    return cycle
+
+
+def cycle_items_for(cycle: Cycle) -> list[dict[str, Any]]:
+    """The frozen item list: national competencies, teknis ones used in standards, BerAKHLAK."""
+    framework = current_framework()
+    if framework is None:
+        raise KinerjaError(
+            "no_framework", _("Kamus kompetensi nasional belum dimuat (kinerja load-framework).")
+        )
+    national = (
+        Competency.objects.filter(framework=framework).prefetch_related("levels").order_by("order")
+    )
+    items = [_competency_item(c) for c in national]
+    if cycle.include_teknis:
+        used = PositionStandard.objects.filter(
+            agency=cycle.agency, competency__agency=cycle.agency
+        ).values("competency")
+        teknis = Competency.objects.filter(pk__in=used).prefetch_related("levels").order_by("code")
+        items += [_competency_item(c) for c in teknis]
+    for value in BehaviourValue.objects.filter(framework=framework).order_by("order"):
+        items.append(
+            {
+                "code": value.code,
+                "name": value.name,
+                "kind": "behaviour",
+                "description": value.description,
+                "guides": value.guides,
+            }
+        )
+    return items
+
+
+def _competency_item(c: Competency) -> dict[str, Any]:
+    return {
+        "code": c.code,
+        "name": c.name,
+        "kind": "competency",
+        "group": c.group,
+        "definition": c.definition,
+        "levels": [
+            {"level": lv.level, "title": lv.title, "indicators": lv.indicators}
+            for lv in c.levels.all()
+        ],
+    }
+
+
+@transaction.atomic
+def cycle_start(*, cycle: Cycle, acting_user: Any) -> Cycle:
+    """draf → berjalan: freezes the framework version, the items and the position standards."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status != Cycle.Status.DRAFT:
+        raise KinerjaError("bad_transition", _("Hanya siklus berstatus draf yang dapat dimulai."))
+    if not cycle.assignments.exists():
+        raise KinerjaError("no_assignments", _("Buat penugasan penilai terlebih dahulu."))
+    if cycle.deadline <= timezone.now():
+        raise KinerjaError("deadline_passed", _("Batas pengisian sudah lewat; ubah dulu batasnya."))
+    cycle.framework = current_framework()
+    cycle.items = cycle_items_for(cycle)
+    standards: dict[str, dict[str, int]] = {}
+    for position_id, code, level in PositionStandard.objects.filter(
+        agency=cycle.agency
+    ).values_list("position_id", "competency__code", "required_level"):
+        standards.setdefault(str(position_id), {})[code] = level
+    cycle.standards = standards
+    cycle.status = Cycle.Status.RUNNING
+    cycle.started_at = timezone.now()
+    cycle.save()
+    audit_record(
+        agency=cycle.agency,
+        acting_user=acting_user,
+        action="cycle.start",
+        obj=cycle,
+        summary=cycle.name,
+        before={"status": "draf"},
+        after={"status": cycle.status, "framework": cycle.framework_id, "items": len(cycle.items)},
+    )
+    return cycle
+
+
+_TRANSITIONS = {
+    # action: (from, to)
+    "close": (Cycle.Status.RUNNING, Cycle.Status.CLOSED),
+    "reopen": (Cycle.Status.CLOSED, Cycle.Status.RUNNING),
+    "finalise": (Cycle.Status.CLOSED, Cycle.Status.FINAL),
+}
+
+
+@transaction.atomic
+def cycle_transition(*, cycle: Cycle, action: str, acting_user: Any) -> Cycle:
+    """close (berjalan → ditutup), reopen (ditutup → berjalan), finalise (ditutup → final, for good)."""
+    if action == "start":
+        return cycle_start(cycle=cycle, acting_user=acting_user)
+    if action not in _TRANSITIONS:
+        raise KinerjaError("bad_transition", _("Tindakan tidak dikenal."))
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    source, target = _TRANSITIONS[action]
+    if cycle.status != source:
+        raise KinerjaError(
+            "bad_transition",
+            _("Siklus berstatus %(s)s tidak dapat di-%(a)s.")
+            % {"s": cycle.get_status_display(), "a": action},
+        )
+    if action == "reopen" and cycle.deadline <= timezone.now():
+        raise KinerjaError(
+            "deadline_passed", _("Perpanjang batas pengisian sebelum membuka kembali siklus.")
+        )
+    before = cycle.status
+    cycle.status = target
+    now = timezone.now()
+    if action == "close":
+        cycle.closed_at = now
+    if action == "finalise":
+        cycle.finalised_at = now
+    cycle.save()
+    audit_record(
+        agency=cycle.agency,
+        acting_user=acting_user,
+        action=f"cycle.{action}",
+        obj=cycle,
+        summary=cycle.name,
+        before={"status": before},
+        after={"status": target},
+    )
+    return cycle
+
+
+# --- assignments -------------------------------------------------------------------------------
+
+
+@dataclass
+class GenerateReport:
+    created: int
+    removed: int
+    kept: int
+    below_threshold: list[int]
+
+
+def _require_editable_assignments(cycle: Cycle) -> None:
+    if cycle.status not in (Cycle.Status.DRAFT, Cycle.Status.RUNNING):
+        raise KinerjaError(
+            "cycle_locked", _("Penugasan tidak dapat diubah pada siklus yang sudah ditutup.")
+        )
+
+
+@transaction.atomic
+def assignments_generate(*, cycle: Cycle, acting_user: Any) -> GenerateReport:
+    """(Re)generates the org-chart assignments in one action. Manual and proposed assignments and
+    any assignment that already has answers are kept; other generated ones are replaced."""
+    _require_editable_assignments(cycle)
+    people = [
+        Person(pk, supervisor_id, unit_id, position_type)
+        for pk, supervisor_id, unit_id, position_type in Employee.objects.filter(
+            agency=cycle.agency, is_active=True
+        ).values_list("id", "supervisor_id", "unit_id", "position__position_type")
+    ]
+    existing = RaterAssignment.objects.filter(cycle=cycle)
+    keep = existing.filter(~Q(source=RaterAssignment.Source.GENERATED) | Q(response__isnull=False))
+    removable = existing.filter(source=RaterAssignment.Source.GENERATED, response__isnull=True)
+    removed = removable.count()
+    removable.delete()
+    kept_pairs = {(a, b) for a, b in keep.values_list("rater_id", "ratee_id")}
+    plan = plan_assignments(
+        people,
+        Rules(
+            max_peers=cycle.max_peers,
+            max_subordinates=cycle.max_subordinates,
+            max_forms_per_rater=cycle.max_forms_per_rater,
+            min_peers=cycle.anonymity_threshold,
+        ),
+    )
+    new = [
+        RaterAssignment(
+            agency=cycle.agency,
+            cycle=cycle,
+            rater_id=p.rater,
+            ratee_id=p.ratee,
+            relation=p.relation,
+        )
+        for p in plan.pairs
+        if (p.rater, p.ratee) not in kept_pairs
+    ]
+    RaterAssignment.objects.bulk_create(new, batch_size=2000)
+    report = GenerateReport(
+        created=len(new),
+        removed=removed,
+        kept=len(kept_pairs),
+        below_threshold=ratees_below_threshold(cycle=cycle),
+    )
+    audit_record(
+        agency=cycle.agency,
+        acting_user=acting_user,
+        action="assignment.generate",
+        obj=cycle,
+        summary=_("%(c)d penugasan dibuat") % {"c": report.created},
+        after={"created": report.created, "removed": removed, "kept": report.kept},
+    )
+    return report
+
+
+def ratees_below_threshold(*, cycle: Cycle) -> list[int]:
+    """Employees whose peers and subordinates together are fewer than the anonymity threshold:
+    their anonymous feedback would be merged or dropped."""
+    from django.db.models import Count
+
+    counts = dict(
+        RaterAssignment.objects.filter(
+            cycle=cycle, relation__in=[Relation.PEER, Relation.SUBORDINATE]
+        )
+        .values("ratee_id")
+        .annotate(n=Count("id"))
+        .values_list("ratee_id", "n")
+    )
+    ratees = RaterAssignment.objects.filter(cycle=cycle, relation=Relation.SELF).values_list(
+        "ratee_id", flat=True
+    )
+    return sorted(r for r in ratees if counts.get(r, 0) < cycle.anonymity_threshold)
+
+
+@transaction.atomic
+def assignment_add(
+    *,
+    cycle: Cycle,
+    rater: Employee,
+    ratee: Employee,
+    relation: str,
+    reason: str,
+    acting_user: Any,
+    source: str = RaterAssignment.Source.MANUAL,
+) -> RaterAssignment:
+    _require_editable_assignments(cycle)
+    _check_agency(cycle.agency, rater, ratee)
+    if relation not in Relation.values:
+        raise KinerjaError("invalid", _("Hubungan penilai tidak dikenal."))
+    if (relation == Relation.SELF) != (rater.pk == ratee.pk):
+        raise KinerjaError(
+            "invalid", _("Seseorang hanya menilai dirinya sendiri sebagai penilaian diri.")
+        )
+    if not reason.strip():
+        raise KinerjaError("invalid", _("Tuliskan alasan penambahan penilai."))
+    if RaterAssignment.objects.filter(cycle=cycle, rater=rater, ratee=ratee).exists():
+        raise KinerjaError(
+            "duplicate",
+            _("%(r)s sudah menilai %(e)s pada siklus ini.") % {"r": rater.name, "e": ratee.name},
+        )
+    try:
+        with transaction.atomic():
+            assignment = RaterAssignment.objects.create(
+                agency=cycle.agency,
+                cycle=cycle,
+                rater=rater,
+                ratee=ratee,
+                relation=relation,
+                source=source,
+                reason=reason.strip()[:300],
+            )
+    except IntegrityError as exc:
+        raise KinerjaError("duplicate", _("Penugasan ini sudah ada.")) from exc
+    audit_record(
+        agency=cycle.agency,
+        acting_user=acting_user,
+        action="assignment.add",
+        obj=assignment,
+        summary=f"{rater.nip} → {ratee.nip} ({relation})",
+        after={"reason": reason},
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, assignment: RaterAssignment, reason: str, acting_user: Any) -> None:
+    cycle = assignment.cycle
+    _require_editable_assignments(cycle)
+    if not reason.strip():
+        raise KinerjaError("invalid", _("Tuliskan alasan penghapusan penilai."))
+    if Response.objects.filter(assignment=assignment, submitted_at__isnull=False).exists():
+        raise KinerjaError(
+            "submitted", _("Penilai ini sudah mengirim jawabannya; penugasan tidak dapat dihapus.")
+        )
+    before = {
+        "rater": assignment.rater_id,
+        "ratee": assignment.ratee_id,
+        "relation": assignment.relation,
+    }
+    pk = assignment.pk
+    assignment.delete()
+    audit_record(
+        agency=cycle.agency,
+        acting_user=acting_user,
+        action="assignment.remove",
+        object_type="assessment.raterassignment",
+        object_id=pk,
+        before=before,
+        after={"reason": reason},
+    )
+
+
+@transaction.atomic
+def peer_propose(
+    *, cycle: Cycle, ratee: Employee, peer: Employee, acting_user: Any
+) -> PeerProposal:
+    _require_editable_assignments(cycle)
+    _check_agency(cycle.agency, ratee, peer)
+    if peer.pk == ratee.pk:
+        raise KinerjaError("invalid", _("Anda tidak dapat mengusulkan diri sendiri sebagai rekan."))
+    if RaterAssignment.objects.filter(cycle=cycle, rater=peer, ratee=ratee).exists():
+        raise KinerjaError("duplicate", _("%(p)s sudah menjadi penilai Anda.") % {"p": peer.name})
+    proposal, created = PeerProposal.objects.get_or_create(
+        agency=cycle.agency, cycle=cycle, ratee=ratee, peer=peer
+    )
+    if not created:
+        raise KinerjaError("duplicate", _("Usulan ini sudah ada."))
+    audit_record(
+        agency=cycle.agency,
+        acting_user=acting_user,
+        action="peer.propose",
+        obj=proposal,
+        summary=f"{peer.nip} → {ratee.nip}",
+    )
+    return proposal
+
+
+@transaction.atomic
+def peer_decide(
+    *, proposal: PeerProposal, approve: bool, decided_by: Employee, note: str, acting_user: Any
+) -> PeerProposal:
+    proposal = (
+        PeerProposal.objects.select_for_update()
+        .select_related("cycle", "ratee", "peer")
+        .get(pk=proposal.pk)
+    )
+    if proposal.ratee.supervisor_id != decided_by.pk:
+        raise KinerjaError("not_found", _("Usulan tidak ditemukan."), status=404)
+    if proposal.status != PeerProposal.Status.PENDING:
+        raise KinerjaError("decided", _("Usulan ini sudah diputuskan."))
+    proposal.status = PeerProposal.Status.APPROVED if approve else PeerProposal.Status.REJECTED
+    proposal.decided_by, proposal.decided_at, proposal.note = decided_by, timezone.now(), note[:300]
+    proposal.save()
+    if approve:
+        assignment_add(
+            cycle=proposal.cycle,
+            rater=proposal.peer,
+            ratee=proposal.ratee,
+            relation=Relation.PEER,
+            reason=_("Usulan pegawai, disetujui atasan"),
+            acting_user=acting_user,
+            source=RaterAssignment.Source.PROPOSED,
+        )
+    audit_record(
+        agency=proposal.agency,
+        acting_user=acting_user,
+        action="peer.decide",
+        obj=proposal,
+        after={"status": proposal.status, "note": note},
+    )
+    return proposal
+
+
+# --- participation -----------------------------------------------------------------------------
+
+
+def acknowledge(*, cycle: Cycle, user: Any) -> Acknowledgement:
+    """Records once that `user` read the purpose; calling again returns the first record."""
+    ack, created = Acknowledgement.objects.get_or_create(
+        agency=cycle.agency, cycle=cycle, user=user
+    )
+    if created:
+        audit_record(
+            agency=cycle.agency,
+            acting_user=user,
+            action="cycle.acknowledge",
+            obj=cycle,
+            summary=cycle.name,
+        )
+    return ack
+
+
+def _require_open(cycle: Cycle) -> None:
+    if cycle.status != Cycle.Status.RUNNING:
+        raise KinerjaError(
+            "cycle_closed", _("Siklus tidak sedang berjalan; jawaban tidak dapat diubah.")
+        )
+    if timezone.now() > cycle.deadline:
+        raise KinerjaError(
+            "deadline_passed", _("Batas pengisian sudah lewat; jawaban tidak dapat diubah.")
+        )
+
+
+def items_for_ratee(cycle: Cycle, ratee: Employee) -> list[dict[str, Any]]:
+    """The frozen items this ratee is assessed on: national competencies, the teknis ones in their
+    position's standard, and the BerAKHLAK values."""
+    standard = cycle.standards.get(str(ratee.position_id), {})
+    return [
+        item
+        for item in cycle.items
+        if item["kind"] == "behaviour" or item.get("group") != "teknis" or item["code"] in standard
+    ]
+
+
+@dataclass(frozen=True)
+class Answer:
+    level: int | None = None
+    cannot_rate: bool = False
+    comment: str = ""
+
+
+@transaction.atomic
+def response_save(
+    *,
+    assignment: RaterAssignment,
+    answers: dict[str, Answer],
+    acting_user: Any,
+    strengths: str | None = None,
+    to_develop: str | None = None,
+    submit: bool = False,
+) -> Response:
+    """Saves a draft (answers merge into what is there) and, with submit=True, checks completeness
+    and locks it. Serialised per assignment; submitting twice returns the first submission."""
+    assignment = (
+        RaterAssignment.objects.select_for_update()
+        .select_related("cycle", "ratee")
+        .get(pk=assignment.pk)
+    )
+    response, _created = Response.objects.get_or_create(
+        assignment=assignment, defaults={"agency": assignment.agency}
+    )
+    if response.is_submitted:
+        if submit and not answers:
+            return response  # a retried submit: the first one stands
+        raise KinerjaError("submitted", _("Formulir ini sudah dikirim dan terkunci."))
+    _require_open(assignment.cycle)
+    allowed = {item["code"] for item in items_for_ratee(assignment.cycle, assignment.ratee)}
+    for code, answer in answers.items():
+        if code not in allowed:
+            raise KinerjaError("invalid", _("Butir %(c)s tidak ada di formulir ini.") % {"c": code})
+        if answer.level is not None and not 1 <= int(answer.level) <= 5:
+            raise KinerjaError("invalid", _("Nilai harus 1 sampai 5."))
+    existing = {ri.item: ri for ri in response.items.all()}
+    for code, answer in answers.items():
+        row = existing.get(code) or ResponseItem(response=response, item=code)
+        row.level = None if answer.cannot_rate else answer.level
+        row.cannot_rate = answer.cannot_rate
+        row.comment = answer.comment[:2000]
+        row.save()
+        existing[code] = row
+    if strengths is not None:
+        response.strengths = strengths[:4000]
+    if to_develop is not None:
+        response.to_develop = to_develop[:4000]
+    if submit:
+        missing = [
+            c
+            for c in sorted(allowed)
+            if c not in existing or (existing[c].level is None and not existing[c].cannot_rate)
+        ]
+        if missing:
+            raise KinerjaError(
+                "incomplete",
+                _("Masih ada %(n)d butir yang belum diisi. Pilih level atau “tidak dapat menilai”.")
+                % {"n": len(missing)},
+                details=[{"item": c} for c in missing],
+            )
+        response.submitted_at = timezone.now()
+    response.version += 1
+    response.save()
+    if submit:
+        audit_record(
+            agency=assignment.agency,
+            acting_user=acting_user,
+            action="response.submit",
+            obj=assignment,
+            summary=f"{assignment.relation}",
+        )
+    return response
+
+
+@transaction.atomic
+def work_result_set(
+    *, cycle: Cycle, employee: Employee, rating: str, justification: str, acting_user: Any
+) -> WorkResult:
+    """Rating hasil kerja for one employee (the supervisor's or the admin's import)."""
+    _check_agency(cycle.agency, employee)
+    if cycle.status == Cycle.Status.FINAL:
+        raise KinerjaError("cycle_locked", _("Siklus sudah final."))
+    if rating not in WorkResult.Rating.values:
+        raise KinerjaError(
+            "invalid", _("Rating hasil kerja harus di atas, sesuai, atau di bawah ekspektasi.")
+        )
+    result, created = WorkResult.objects.get_or_create(
+        agency=cycle.agency,
+        cycle=cycle,
+        employee=employee,
+        defaults={
+            "rating": rating,
+            "justification": justification,
+            "set_by": acting_user if getattr(acting_user, "pk", None) else None,
+        },
+    )
+    before = None if created else {"rating": result.rating, "justification": result.justification}
+    if not created:
+        result.rating, result.justification = rating, justification
+        result.set_by = acting_user if getattr(acting_user, "pk", None) else None
+        result.save()
+    audit_record(
+        agency=cycle.agency,
+        acting_user=acting_user,
+        action="work_result.set",
+        obj=result,
+        summary=employee.nip,
+        before=before,
+        after={"rating": rating, "justification": justification},
+    )
+    return result
