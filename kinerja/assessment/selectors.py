@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -92,15 +93,17 @@ def progress(*, cycle: Cycle, unit_ids: list[int] | None = None) -> Progress:
         "draft": Count("id", filter=draft),
     }
     labels = dict(Relation.choices)
+
+    def rows(field: str) -> list[dict[str, Any]]:
+        return list(qs.values(field).annotate(**aggregates).order_by(field))
+
     by_relation = [
-        ProgressRow(str(labels[row["relation"]]), row["total"], row["submitted"], row["draft"])
-        for row in qs.values("relation").annotate(**aggregates).order_by("relation")
+        ProgressRow(str(labels[r["relation"]]), r["total"], r["submitted"], r["draft"])
+        for r in rows("relation")
     ]
     by_unit = [
-        ProgressRow(row["ratee__unit__name"], row["total"], row["submitted"], row["draft"])
-        for row in qs.values("ratee__unit__name")
-        .annotate(**aggregates)
-        .order_by("ratee__unit__name")
+        ProgressRow(r["ratee__unit__name"], r["total"], r["submitted"], r["draft"])
+        for r in rows("ratee__unit__name")
     ]
     overall = ProgressRow(
         str(cycle),

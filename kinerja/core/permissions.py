@@ -122,7 +122,9 @@ def can_rate_work_result(user: Any, employee: Any) -> bool:
     me = employee_of(user)
     if me is not None and employee.supervisor_id == me.pk and employee.agency_id == me.agency_id:
         return True
+    agency = agency_of(user)
     return (
-        _has_role(user, agency_of(user), Membership.Role.ADMIN)
-        and employee.agency_id == agency_of(user).pk
+        agency is not None
+        and employee.agency_id == agency.pk
+        and _has_role(user, agency, Membership.Role.ADMIN)
     )
