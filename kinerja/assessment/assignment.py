@@ -3,9 +3,10 @@
 Rules (issue "The 360° assessment cycle"): everyone rates themselves; the direct supervisor rates
 each direct report; up to `max_subordinates` direct subordinates rate their supervisor; up to
 `max_peers` peers (others with the same supervisor, widened to the same unit and position type
-when that gives fewer than `min_peers`) rate each employee. Self and supervisor forms are
-mandatory; peer and subordinate forms go to the least-loaded candidates first and never push a
-rater above `max_forms_per_rater`. A rater rates a ratee in one relation only. Deterministic."""
+when that gives fewer than `min_peers`) rate each employee, handed out one round at a time. Self
+and supervisor forms are mandatory; peer and subordinate forms go to the least-loaded candidates
+first and never push a rater above `max_forms_per_rater`. A rater rates a ratee in one relation
+only. Deterministic."""
 
 from __future__ import annotations
 
@@ -86,14 +87,22 @@ def plan_assignments(people: list[Person], rules: Rules = Rules()) -> Plan:
 
     for person in ordered:
         pick(person.id, children.get(person.id, []), rules.max_subordinates, SUBORDINATE)
+    pools: dict[int, list[int]] = {}
     for person in ordered:
         siblings = children.get(person.supervisor_id, []) if person.supervisor_id in by_id else []
         pool = list(siblings)
         if len([s for s in pool if s != person.id]) < rules.min_peers:
+            in_pool = set(pool)
             extra = same_unit_type[(person.unit_id, person.position_type)]
-            pool += [e for e in extra if e not in pool]
-        pool = [
+            pool += [e for e in extra if e not in in_pool]
+        pools[person.id] = [
             c for c in pool if c != person.supervisor_id and by_id[c].supervisor_id != person.id
         ]
-        pick(person.id, pool, rules.max_peers, PEER)
+    # Peers are handed out one round at a time (everyone's first peer, then everyone's second…):
+    # when the forms cap binds it thins every ratee's peers evenly instead of giving the first
+    # ratees all five and the last ones none.
+    for _round in range(rules.max_peers):
+        for person in ordered:
+            if pools[person.id]:
+                pick(person.id, pools[person.id], 1, PEER)
     return Plan(pairs=pairs, load=dict(load))

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from kinerja.core.models import Agency
 from kinerja.organisation.models import Employee
 
-from .models import Acknowledgement, Cycle, RaterAssignment, Relation, Response
+from .models import ANONYMOUS_RELATIONS, Acknowledgement, Cycle, RaterAssignment, Relation, Response
 
 
 def cycles(*, agency: Agency) -> QuerySet[Cycle]:
@@ -138,3 +138,96 @@ def rater_progress(*, cycle: Cycle, unit_ids: list[int] | None = None) -> QueryS
         .order_by("unit__name", "name")
         .distinct()
     )
+
+
+def ratee_overview(
+    *,
+    cycle: Cycle,
+    search: str = "",
+    unit_ids: list[int] | None = None,
+    below_threshold: bool = False,
+) -> QuerySet[Employee]:
+    """The agency's ratees (active employees, and anyone already assessed in the cycle) with their
+    raters counted per relation and the anonymous ones (rekan + bawahan) together; one query."""
+
+    def count(*relations: str) -> Count:
+        return Count(
+            "assignments_as_ratee",
+            filter=Q(
+                assignments_as_ratee__cycle=cycle, assignments_as_ratee__relation__in=relations
+            ),
+        )
+
+    in_cycle = Exists(RaterAssignment.objects.filter(cycle=cycle, ratee=OuterRef("pk")))
+    qs = Employee.objects.filter(Q(is_active=True) | in_cycle, agency_id=cycle.agency_id)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(nip__startswith=search.replace(" ", "")))
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    qs = qs.select_related("unit", "position").annotate(
+        n_self=count(Relation.SELF),
+        n_supervisor=count(Relation.SUPERVISOR),
+        n_peer=count(Relation.PEER),
+        n_subordinate=count(Relation.SUBORDINATE),
+        n_anonymous=count(*ANONYMOUS_RELATIONS),
+    )
+    if below_threshold:
+        qs = qs.filter(n_anonymous__lt=cycle.anonymity_threshold)
+    return qs.order_by("name", "nip")
+
+
+def ratees_at_risk(*, cycle: Cycle, unit_ids: list[int] | None = None) -> QuerySet[Employee]:
+    """Ratees whose submitted rekan + bawahan forms are still below the anonymity threshold, with
+    `anonymous_submitted` and `anonymous_possible` (submitted + still open); those who can no
+    longer reach the threshold first. Completion counts only; one query."""
+    anonymous = Q(
+        assignments_as_ratee__cycle=cycle,
+        assignments_as_ratee__relation__in=ANONYMOUS_RELATIONS,
+    )
+    submitted = anonymous & Q(assignments_as_ratee__response__submitted_at__isnull=False)
+    in_cycle = Exists(RaterAssignment.objects.filter(cycle=cycle, ratee=OuterRef("pk")))
+    qs = Employee.objects.filter(in_cycle, agency_id=cycle.agency_id)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    return (
+        qs.select_related("unit")
+        .annotate(
+            anonymous_submitted=Count("assignments_as_ratee", filter=submitted),
+            anonymous_possible=Count("assignments_as_ratee", filter=anonymous),
+        )
+        .filter(anonymous_submitted__lt=cycle.anonymity_threshold)
+        .order_by("anonymous_possible", "anonymous_submitted", "name", "nip")
+    )
+
+
+ASSIGNMENT_STATES = ("belum_mulai", "draf", "terkirim")
+
+
+def assignment_state_counts(*, cycle: Cycle) -> dict[str, Any]:
+    """Assignments by state (belum_mulai/draf/terkirim), overall and per relation, with every key
+    present even when zero. Counts only, never answers; one query."""
+    rows = (
+        RaterAssignment.objects.filter(cycle=cycle)
+        .values("relation")
+        .annotate(
+            total=Count("id"),
+            terkirim=Count("id", filter=Q(response__submitted_at__isnull=False)),
+            draf=Count("id", filter=Q(response__isnull=False, response__submitted_at__isnull=True)),
+        )
+        .order_by("relation")
+    )
+    empty = {"total": 0} | dict.fromkeys(ASSIGNMENT_STATES, 0)
+    by_relation = {relation: dict(empty) for relation in Relation.values}
+    for row in rows:
+        by_relation[row["relation"]] = {
+            "total": row["total"],
+            "belum_mulai": row["total"] - row["terkirim"] - row["draf"],
+            "draf": row["draf"],
+            "terkirim": row["terkirim"],
+        }
+    overall = {key: sum(counts[key] for counts in by_relation.values()) for key in empty}
+    return {
+        "total": overall["total"],
+        "by_state": {state: overall[state] for state in ASSIGNMENT_STATES},
+        "by_relation": by_relation,
+    }

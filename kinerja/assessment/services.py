@@ -122,13 +122,24 @@ def cycle_create(
     return cycle
 
 
+def cycle_editable_settings(cycle: Cycle) -> set[str]:
+    """Every setting of a draft; only the name and deadline once running or closed (a closed cycle
+    needs a later deadline before it can reopen); nothing once final."""
+    if cycle.status == Cycle.Status.DRAFT:
+        return set(CYCLE_SETTINGS)
+    if cycle.status == Cycle.Status.FINAL:
+        return set()
+    return {"deadline", "name"}
+
+
 @transaction.atomic
 def cycle_update(*, cycle: Cycle, acting_user: Any, **values: Any) -> Cycle:
-    """Changes settings of a draft cycle; a running cycle may only move its deadline or texts."""
+    """Changes settings of a draft cycle; a running or closed one may only change its name and
+    deadline; a final one nothing at all."""
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    editable = set(CYCLE_SETTINGS) if cycle.status == Cycle.Status.DRAFT else {"deadline", "name"}
-    if cycle.status in (Cycle.Status.CLOSED, Cycle.Status.FINAL):
-        editable = set()
+    if cycle.status == Cycle.Status.FINAL:
+        raise KinerjaError("cycle_locked", _("Siklus sudah final dan tidak dapat diubah."))
+    editable = cycle_editable_settings(cycle)
     refused = [k for k, v in values.items() if k not in editable and getattr(cycle, k) != v]
     if refused:
         raise KinerjaError(
@@ -299,6 +310,9 @@ def _require_editable_assignments(cycle: Cycle) -> None:
 def assignments_generate(*, cycle: Cycle, acting_user: Any) -> GenerateReport:
     """(Re)generates the org-chart assignments in one action. Manual and proposed assignments and
     any assignment that already has answers are kept; other generated ones are replaced."""
+    # Re-read under a lock: the caller's copy may predate a close, and two generations at once
+    # would insert the same pairs twice.
+    cycle = Cycle.objects.select_for_update().select_related("agency").get(pk=cycle.pk)
     _require_editable_assignments(cycle)
     people = [
         Person(pk, supervisor_id, unit_id, position_type)
