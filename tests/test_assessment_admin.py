@@ -806,3 +806,12 @@ def test_query_count_is_pinned_and_equal_with_5_and_50_employees(
     assert small == large, f"{name}: {small} queries with 5 employees, {large} with 50"
     with django_assert_num_queries(pinned):
         client.get(url)
+
+
+def test_progress_percent_rounds_half_up():
+    from kinerja.assessment.selectors import ProgressRow
+
+    assert ProgressRow("x", total=8, submitted=1).percent == 13  # 12.5 → 13, not 12
+    assert ProgressRow("x", total=200, submitted=1).percent == 1  # 0.5 → 1
+    assert ProgressRow("x", total=3, submitted=1).percent == 33
+    assert ProgressRow("x", total=0).percent == 0

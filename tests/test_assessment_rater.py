@@ -513,8 +513,8 @@ def test_peer_proposal_then_approval_creates_a_proposed_peer_assignment(client, 
     options = dict(re.findall(r'<option value="(\d+)">([^<]+)</option>', tasks))
     assert str(dewi.pk) in options
     assert str(world.staff_employee.pk) not in options  # not oneself
-    assert str(world.peer_employee.pk) not in options  # already rates Sari
-    assert str(world.supervisor_employee.pk) not in options
+    # Current raters stay in the list: leaving them out would reveal the anonymous ones.
+    assert str(world.peer_employee.pk) in options
     assert str(world.outsider_employee.pk) not in options
 
     propose = reverse("assessment:peer_propose", args=[cycle.pk])
@@ -550,15 +550,32 @@ def test_peer_proposal_can_be_rejected_with_a_note(client, world, cycle):
     assert not RaterAssignment.objects.filter(cycle=cycle, rater=dewi).exists()
 
 
-def test_proposing_someone_already_rating_me_shows_the_refusal(client, world, cycle):
+def test_proposing_a_current_rater_reveals_nothing_and_adds_no_second_assignment(
+    client, world, cycle
+):
     signed_in(client, world.staff, cycle)
     response = client.post(
         reverse("assessment:peer_propose", args=[cycle.pk]),
         {"peer": world.peer_employee.pk},
         follow=True,
     )
-    assert "sudah menjadi penilai Anda" in response.content.decode()
-    assert not PeerProposal.objects.exists()
+    assert "sudah menjadi penilai" not in response.content.decode()
+    proposal = PeerProposal.objects.get(ratee=world.staff_employee, peer=world.peer_employee)
+    before = RaterAssignment.objects.filter(cycle=cycle).count()
+    services.peer_decide(
+        proposal=proposal,
+        approve=True,
+        decided_by=world.supervisor_employee,
+        note="",
+        acting_user=world.supervisor,
+    )
+    assert RaterAssignment.objects.filter(cycle=cycle).count() == before
+    assert (
+        RaterAssignment.objects.get(
+            cycle=cycle, rater=world.peer_employee, ratee=world.staff_employee
+        ).relation
+        == Relation.PEER
+    )
 
 
 @pytest.mark.parametrize("who", ["staff", "peer", "admin", "outsider"])

@@ -70,7 +70,8 @@ class ProgressRow:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.submitted / self.total) if self.total else 0
+        # Half up, as displayed thresholds are everywhere (Python's round() goes half to even).
+        return (200 * self.submitted + self.total) // (2 * self.total) if self.total else 0
 
 
 @dataclass
@@ -231,3 +232,18 @@ def assignment_state_counts(*, cycle: Cycle) -> dict[str, Any]:
         "by_state": {state: overall[state] for state in ASSIGNMENT_STATES},
         "by_relation": by_relation,
     }
+
+
+def open_forms_count(*, rater: Employee) -> int:
+    """Forms the rater still owes in running cycles before their deadline."""
+    from django.utils import timezone
+
+    return (
+        RaterAssignment.objects.filter(
+            rater=rater,
+            cycle__status=Cycle.Status.RUNNING,
+            cycle__deadline__gte=timezone.now(),
+        )
+        .exclude(response__submitted_at__isnull=False)
+        .count()
+    )

@@ -469,8 +469,8 @@ def peer_propose(
     _check_agency(cycle.agency, ratee, peer)
     if peer.pk == ratee.pk:
         raise KinerjaError("invalid", _("Anda tidak dapat mengusulkan diri sendiri sebagai rekan."))
-    if RaterAssignment.objects.filter(cycle=cycle, rater=peer, ratee=ratee).exists():
-        raise KinerjaError("duplicate", _("%(p)s sudah menjadi penilai Anda.") % {"p": peer.name})
+    # No check against existing raters here: refusing "X already rates you" would tell the ratee
+    # who their anonymous raters are. The supervisor's approval simply adds nothing in that case.
     proposal, created = PeerProposal.objects.get_or_create(
         agency=cycle.agency, cycle=cycle, ratee=ratee, peer=peer
     )
@@ -502,7 +502,10 @@ def peer_decide(
     proposal.status = PeerProposal.Status.APPROVED if approve else PeerProposal.Status.REJECTED
     proposal.decided_by, proposal.decided_at, proposal.note = decided_by, timezone.now(), note[:300]
     proposal.save()
-    if approve:
+    already_rates = RaterAssignment.objects.filter(
+        cycle=proposal.cycle, rater=proposal.peer, ratee=proposal.ratee
+    ).exists()
+    if approve and not already_rates:
         assignment_add(
             cycle=proposal.cycle,
             rater=proposal.peer,

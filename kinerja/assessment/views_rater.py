@@ -177,10 +177,8 @@ def _tasks_of(me: Employee, *, user_id: int, has_team: bool) -> list[CycleTasks]
         groups[cycle_id].acknowledged = True
     if any(g.is_ratee for g in groups.values()) and me.supervisor_id:
         taken: dict[int, set[int]] = {i: set() for i in ids}
-        for cycle_id, rater_id in RaterAssignment.objects.filter(
-            ratee=me, cycle_id__in=ids
-        ).values_list("cycle_id", "rater_id"):
-            taken[cycle_id].add(rater_id)
+        # Only the colleagues already proposed are left out: leaving out current raters would
+        # reveal who the ratee's anonymous peers and subordinates are.
         for proposal in (
             PeerProposal.objects.filter(ratee=me, cycle_id__in=ids)
             .select_related("peer")

@@ -22,6 +22,7 @@ def shell(request: HttpRequest) -> dict:
         employee = permissions.employee_of(user)
         if employee is not None:
             nav.append((pgettext_lazy("nav", "Profil saya"), reverse("organisation:me")))
+            nav.append((pgettext_lazy("nav", "Penilaian saya"), reverse("assessment:my_tasks")))
             if employee.subordinates.exists():
                 nav.append((pgettext_lazy("nav", "Tim saya"), reverse("organisation:team")))
         if permissions.can_view_all_employees(user, agency):
@@ -30,6 +31,8 @@ def shell(request: HttpRequest) -> dict:
             nav.append((pgettext_lazy("nav", "Unit kerja"), reverse("organisation:unit_list")))
             nav.append((pgettext_lazy("nav", "Jabatan"), reverse("organisation:position_list")))
             nav.append((pgettext_lazy("nav", "Kompetensi"), reverse("competencies:framework")))
+        if permissions.can_manage_cycles(user, agency):
+            admin.append((_("Siklus penilaian"), reverse("assessment:cycle_list")))
         if permissions.can_manage_organisation(user, agency):
             admin.append((_("Impor pegawai"), reverse("organisation:import_employees")))
             admin.append((_("Impor standar kompetensi"), reverse("competencies:import_standards")))

@@ -97,6 +97,12 @@ def home(request: AgencyRequest) -> HttpResponse:
     }
     if permissions.can_view_all_employees(request.user, agency):
         context["stats"] = selectors.agency_stats(agency=agency)
+    if agency is not None:
+        from kinerja.assessment.selectors import open_forms_count, running_cycles
+
+        context["running_cycles"] = list(running_cycles(agency=agency))
+        context["open_forms"] = open_forms_count(rater=employee) if employee else 0
+        context["can_view_progress"] = permissions.can_view_cycle_progress(request.user, agency)
     return render(request, "organisation/home.html", context)
 
 
