@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections import Counter
 
@@ -10,7 +11,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
+from kinerja.assessment import services
+from kinerja.assessment.models import Acknowledgement, Cycle, RaterAssignment, Response
 from kinerja.competencies.models import Competency, Framework, PositionStandard
 from kinerja.core.models import Agency, AuditEvent, Membership
 from kinerja.demo.synthetic import NATIONAL_CODES, generate_agency, synthetic_rows
@@ -307,3 +311,46 @@ def test_command_needs_a_mode():
         call_command("demo", stdout=io.StringIO())
     with pytest.raises(CommandError, match="--agency"):
         call_command("demo", employees=10, stdout=io.StringIO())
+
+
+# --- Rangkui: the running cycle --------------------------------------------------------------
+
+
+def test_rangkui_has_a_running_cycle_with_some_forms_done_and_the_demo_logins_open():
+    load_rangkui()
+    agency = Agency.objects.get(code="rangkui")
+    cycle = Cycle.objects.get(agency=agency)
+    assert cycle.name == "Penilaian Kompetensi 360° Tahun 2026" and cycle.status == "berjalan"
+    assert (str(cycle.period_start), str(cycle.period_end)) == ("2026-01-01", "2026-12-31")
+    assert cycle.is_open and cycle.items and cycle.framework_id
+    forms = RaterAssignment.objects.filter(cycle=cycle)
+    done = forms.filter(response__submitted_at__isnull=False).count()
+    assert 0.35 <= done / forms.count() <= 0.5
+    assert set(forms.values_list("relation", flat=True)) == {"diri", "atasan", "rekan", "bawahan"}
+    for username in ("pegawai", "atasan"):
+        mine = forms.filter(rater__user__username=username)
+        assert mine.count() >= 3 and not mine.filter(response__isnull=False).exists(), username
+        assert not Acknowledgement.objects.filter(cycle=cycle, user__username=username).exists()
+
+
+def test_rangkui_twice_makes_no_second_cycle_and_keeps_a_hand_made_one():
+    load_rangkui()
+    agency = Agency.objects.get(code="rangkui")
+    responses = Response.objects.count()
+    load_rangkui()
+    assert Cycle.objects.filter(agency=agency).count() == 1
+    assert Response.objects.count() == responses
+    # An agency whose admin already made a cycle gets no demo cycle on top.
+    Cycle.objects.filter(agency=agency).delete()
+    services.cycle_create(
+        agency=agency,
+        acting_user=None,
+        name="Siklus buatan admin",
+        period_start=dt.date(2027, 1, 1),
+        period_end=dt.date(2027, 12, 31),
+        deadline=timezone.now() + dt.timedelta(days=10),
+    )
+    load_rangkui()
+    assert list(Cycle.objects.filter(agency=agency).values_list("name", flat=True)) == [
+        "Siklus buatan admin"
+    ]

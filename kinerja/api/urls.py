@@ -54,5 +54,6 @@ def http_error(request, exc: HttpError):
     return _error(request, "error", str(exc), exc.status_code)
 
 
+from . import assessment as _assessment  # noqa: E402,F401
 from . import competencies as _competencies  # noqa: E402,F401
 from . import organisation as _organisation  # noqa: E402,F401  (registers the routers)

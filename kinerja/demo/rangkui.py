@@ -6,12 +6,14 @@ same units, positions, people and NIPs; `rangkui_load` writes what is missing an
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.core.audit import audit_record
@@ -483,6 +485,57 @@ def _users_ensure(agency: Agency, nip_of: dict[str, str]) -> tuple[dict[str, int
     return created, [*logins, superuser]
 
 
+CYCLE_NAME = "Penilaian Kompetensi 360° Tahun 2026"
+CYCLE_SHARE_DONE = 0.4  # of all forms, submitted by simulated raters
+# The demo logins whose forms stay open, so a visitor can fill one straight away.
+OPEN_RATERS = ("atasan", "pegawai")
+
+
+def _cycle_ensure(agency: Agency, nip_of: dict[str, str]) -> dict[str, int]:
+    """A running cycle with about 40 % of the forms submitted, once: an agency that already has a
+    cycle (the demo's or one made by hand) is left alone. Whole raters are done or not started,
+    chosen by the fixed seed; the `atasan` and `pegawai` logins owe every one of their forms and
+    have not acknowledged the purpose yet."""
+    from kinerja.assessment import services
+    from kinerja.assessment.models import Cycle, RaterAssignment
+    from kinerja.assessment.simulate import simulate_responses
+
+    if Cycle.objects.filter(agency=agency).exists():
+        return {"cycles": 0, "simulated_forms": 0}
+    cycle = services.cycle_create(
+        agency=agency,
+        acting_user=None,
+        name=CYCLE_NAME,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        deadline=timezone.now() + dt.timedelta(days=30),
+    )
+    services.assignments_generate(cycle=cycle, acting_user=None)
+    cycle = services.cycle_start(cycle=cycle, acting_user=None)
+
+    keys = {key for username, _role, key in DEMO_USERS if username in OPEN_RATERS}
+    keep_open = set(
+        Employee.objects.filter(agency=agency, nip__in=[nip_of[k] for k in keys]).values_list(
+            "id", flat=True
+        )
+    )
+    forms: dict[int, list[int]] = {}
+    for pk, rater in (
+        RaterAssignment.objects.filter(cycle=cycle).order_by("id").values_list("id", "rater_id")
+    ):
+        forms.setdefault(rater, []).append(pk)
+    target = round(CYCLE_SHARE_DONE * sum(len(ids) for ids in forms.values()))
+    raters = sorted(r for r in forms if r not in keep_open)
+    random.Random(SEED).shuffle(raters)
+    chosen: list[int] = []
+    for rater in raters:
+        if len(chosen) >= target:
+            break
+        chosen += forms[rater]
+    done = simulate_responses(cycle=cycle, seed=SEED, acting_user=None, assignment_ids=chosen)
+    return {"cycles": 1, "simulated_forms": done}
+
+
 def rangkui_load() -> RangkuiResult:
     """Loads the demo agency `rangkui`; a second run creates nothing and changes nothing.
     Loads the national framework first if there is none. Other agencies are never touched."""
@@ -497,6 +550,7 @@ def rangkui_load() -> RangkuiResult:
         created |= plan_write(agency=agency, plan=plan, competencies=competencies | teknis)
         users_created, logins = _users_ensure(agency, nip_of)
         created |= users_created
+        created |= _cycle_ensure(agency, nip_of)
         if any(created.values()):
             audit_record(
                 agency=agency,

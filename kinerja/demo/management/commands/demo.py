@@ -22,6 +22,8 @@ LABELS = {
     "users": "akun",
     "memberships": "keanggotaan",
     "employee_links": "tautan akun–pegawai",
+    "cycles": "siklus penilaian",
+    "simulated_forms": "formulir simulasi terkirim",
 }
 
 
