@@ -815,3 +815,39 @@ def test_progress_percent_rounds_half_up():
     assert ProgressRow("x", total=200, submitted=1).percent == 1  # 0.5 → 1
     assert ProgressRow("x", total=3, submitted=1).percent == 33
     assert ProgressRow("x", total=0).percent == 0
+
+
+def test_reminder_button_sends_once_a_day_and_only_for_admins(client, world, framework, settings):
+    import datetime as dt
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from kinerja.assessment import services as assessment_services
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for employee in (world.staff_employee, world.peer_employee, world.supervisor_employee):
+        employee.email = f"{employee.pk}@contoh.go.id"
+        employee.save(update_fields=["email"])
+    cycle = assessment_services.cycle_create(
+        agency=world.agency,
+        acting_user=world.admin,
+        name="Pengingat",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        deadline=timezone.now() + dt.timedelta(days=5),
+    )
+    assessment_services.assignments_generate(cycle=cycle, acting_user=world.admin)
+    assessment_services.cycle_start(cycle=cycle, acting_user=world.admin)
+    url = reverse("assessment:send_reminders", args=[cycle.pk])
+
+    client.force_login(world.staff)
+    assert client.post(url).status_code == 404
+    assert len(mail.outbox) == 0
+
+    client.force_login(world.admin)
+    client.post(url)
+    assert len(mail.outbox) == 3
+    assert "formulir penilaian" in mail.outbox[0].body
+    client.post(url)
+    assert len(mail.outbox) == 3  # once a day

@@ -600,3 +600,27 @@ def test_proposal_from_another_agency_cannot_be_made(client, world, cycle):
         reverse("assessment:peer_propose", args=[cycle.pk]), {"peer": world.outsider_employee.pk}
     )
     assert not PeerProposal.objects.exists()
+
+
+def test_supervisor_sees_team_completion_but_never_answers(client, world, cycle):
+    peer_form = RaterAssignment.objects.get(
+        cycle=cycle, rater=world.peer_employee, ratee=world.staff_employee
+    )
+    answers = {
+        i["code"]: services.Answer(level=4, comment="RAHASIA-REKAN")
+        for i in services.items_for_ratee(cycle, world.staff_employee)
+    }
+    services.response_save(
+        assignment=peer_form, answers=answers, acting_user=world.peer, submit=True
+    )
+    url = reverse("assessment:team_progress", args=[cycle.pk])
+
+    signed_in(client, world.supervisor, cycle)
+    page = client.get(url).content.decode()
+    assert "Progres penilaian tim saya" in page
+    assert "RAHASIA-REKAN" not in page
+    assert "Rekan kerja" in page
+
+    for who in (world.staff, world.peer, world.outsider):
+        signed_in(client, who)
+        assert client.get(url).status_code == 404

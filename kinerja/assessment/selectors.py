@@ -81,11 +81,15 @@ class Progress:
     by_unit: list[ProgressRow] = field(default_factory=list)
 
 
-def progress(*, cycle: Cycle, unit_ids: list[int] | None = None) -> Progress:
+def progress(
+    *, cycle: Cycle, unit_ids: list[int] | None = None, ratee_ids: list[int] | None = None
+) -> Progress:
     """Completion counts (never answers): overall, per rater group, per ratee unit. Two queries."""
     qs = RaterAssignment.objects.filter(cycle=cycle)
     if unit_ids is not None:
         qs = qs.filter(ratee__unit_id__in=unit_ids)
+    if ratee_ids is not None:
+        qs = qs.filter(ratee_id__in=ratee_ids)
     submitted = Q(response__submitted_at__isnull=False)
     draft = Q(response__isnull=False, response__submitted_at__isnull=True)
     aggregates = {
@@ -115,11 +119,15 @@ def progress(*, cycle: Cycle, unit_ids: list[int] | None = None) -> Progress:
     return Progress(overall=overall, by_relation=by_relation, by_unit=by_unit)
 
 
-def rater_progress(*, cycle: Cycle, unit_ids: list[int] | None = None) -> QuerySet[Employee]:
+def rater_progress(
+    *, cycle: Cycle, unit_ids: list[int] | None = None, rater_ids: list[int] | None = None
+) -> QuerySet[Employee]:
     """Raters with their counts of owed, submitted and drafted forms; one query."""
     qs = Employee.objects.filter(assignments_as_rater__cycle=cycle)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
+    if rater_ids is not None:
+        qs = qs.filter(pk__in=rater_ids)
     submitted = Q(
         assignments_as_rater__cycle=cycle,
         assignments_as_rater__response__submitted_at__isnull=False,

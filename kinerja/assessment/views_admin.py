@@ -379,8 +379,35 @@ def work_results_template(request: AgencyRequest, pk: int) -> HttpResponse:
     return _xlsx(template_xlsx(), "templat-hasil-kerja.xlsx")
 
 
+@manage
+def send_reminders(request: AgencyRequest, pk: int) -> HttpResponse:
+    """The reminder button: one e-mail per rater with unfinished forms, at most once a day."""
+    from .reminders import send_reminders as send
+
+    cycle = _cycle(request, pk)
+    if request.method != "POST":
+        raise Http404
+    try:
+        sent = send(cycle=cycle, acting_user=request.user)
+    except KinerjaError as error:
+        messages.error(request, error.message)
+    else:
+        if sent:
+            messages.success(request, _("Pengingat terkirim ke %(n)d penilai.") % {"n": sent})
+        else:
+            messages.info(
+                request,
+                _(
+                    "Tidak ada pengingat baru: semua penilai sudah selesai, tidak punya email, "
+                    "atau sudah diingatkan hari ini."
+                ),
+            )
+    return redirect("assessment:cycle_detail", pk=cycle.pk)
+
+
 urlpatterns = [
     path("siklus/", cycle_list, name="cycle_list"),
+    path("siklus/<int:pk>/pengingat/", send_reminders, name="send_reminders"),
     path("siklus/baru/", cycle_create, name="cycle_create"),
     path("siklus/<int:pk>/", cycle_detail, name="cycle_detail"),
     path("siklus/<int:pk>/ubah/", cycle_edit, name="cycle_edit"),

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -358,6 +358,29 @@ def _team_in_cycle(me: Employee, cycle: Cycle) -> list[Employee]:
 
 
 @login_required
+def team_progress(request: AgencyRequest, cycle_id: int) -> HttpResponse:
+    """A supervisor's view of their team's completion: forms about each member (by rater group,
+    counts only) and the forms each member owes. Never an answer, never who submitted what."""
+    me = _require_me(request)
+    cycle = _participant_cycle(request, cycle_id)
+    team = _team_in_cycle(me, cycle)
+    if not team:
+        raise Http404
+    ids = [e.pk for e in team]
+    return render(
+        request,
+        "assessment/rater/team_progress.html",
+        {
+            "cycle": cycle,
+            "about_team": selectors.progress(cycle=cycle, ratee_ids=ids),
+            "raters": selectors.rater_progress(cycle=cycle, rater_ids=ids).annotate(
+                not_started=F("owed") - F("submitted") - F("drafted")
+            ),
+        },
+    )
+
+
+@login_required
 def my_tasks(request: AgencyRequest) -> HttpResponse:
     me = _me(request)
     if me is None:
@@ -644,6 +667,7 @@ def _work_results_save(request: AgencyRequest, cycle: Cycle, rows: list) -> int:
 
 
 urlpatterns = [
+    path("siklus/<int:cycle_id>/progres-tim/", team_progress, name="team_progress"),
     path("tugas/", my_tasks, name="my_tasks"),
     path("faq/", faq, name="faq"),
     path("siklus/<int:cycle_id>/tujuan/", cycle_purpose, name="cycle_purpose"),
