@@ -114,7 +114,9 @@ LOCALE_PATHS = [BASE_DIR / "kinerja" / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it, every {{ obj.pk }} of 1,000+ renders as "1.141" in Indonesian and breaks form
+# values; counts meant for people use |intcomma explicitly.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -68,3 +68,13 @@ def test_employee_form_shows_nip_error_and_saves_nothing(client, world):
     response = client.post(reverse("organisation:employee_create"), data)
     assert response.status_code == 302
     assert Employee.objects.get(nip="198609262015051001").gender == "L"
+
+
+def test_primary_keys_above_999_render_without_a_thousands_separator(client, world):
+    from kinerja.organisation.models import OrgUnit
+
+    OrgUnit.objects.create(pk=123456, agency=world.agency, name="Unit Besar")
+    client.force_login(world.admin)
+    page = client.get(reverse("organisation:employee_list")).content.decode()
+    assert 'value="123456"' in page
+    assert 'value="123.456"' not in page
