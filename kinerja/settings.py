@@ -130,6 +130,8 @@ MEDIA_ROOT = VAR_DIR / "media"  # uploads live outside the web root and are neve
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The address people open Kinerja at, for links in e-mails (reminders).
+KINERJA_BASE_URL = os.environ.get("KINERJA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 KINERJA_IMPORT_MAX_BYTES = int(os.environ.get("KINERJA_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 
 BOOTSTRAP5 = {

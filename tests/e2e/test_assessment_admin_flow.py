@@ -43,6 +43,7 @@ def test_admin_creates_a_cycle_generates_raters_starts_it_and_sees_progress_move
     deadline = timezone.localtime() + dt.timedelta(days=14)
     page.get_by_label("Batas pengisian").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
     expect(page.get_by_label("Bobot atasan (%)")).to_have_value("50")
+    screenshot(page, "siklus-baru")
     page.get_by_role("button", name="Buat siklus").click()
     expect(page.get_by_role("heading", name="Penilaian 360° Uji Peramban")).to_be_visible()
     expect(page.get_by_text("Draf", exact=True)).to_be_visible()
@@ -51,9 +52,20 @@ def test_admin_creates_a_cycle_generates_raters_starts_it_and_sees_progress_move
     expect(
         page.get_by_text(re.compile(r"Penugasan dibuat dari struktur organisasi"))
     ).to_be_visible()
+    screenshot(page, "siklus-detail")
+
+    detail_url = page.url
+    page.get_by_role("link", name="Penilai per pegawai").first.click()
+    page.get_by_label("Cari nama atau NIP").fill("Sri Wahyuni")
+    page.get_by_role("button", name="Tampilkan").click()
+    page.get_by_role("link", name="Sri Wahyuni, A.Md.").click()
+    expect(page.get_by_role("heading", name=re.compile("Sri Wahyuni"))).to_be_visible()
+    screenshot(page, "penilai-pegawai")
+    page.goto(detail_url)
 
     page.get_by_role("link", name="Mulai siklus").click()
     expect(page.get_by_text("dibekukan", exact=False)).to_be_visible()
+    screenshot(page, "mulai-siklus")
     page.get_by_role("button", name="Ya, Mulai siklus").click()
     expect(page.get_by_text("Berjalan", exact=True).first).to_be_visible()
 

@@ -55,12 +55,14 @@ def test_staff_acknowledges_purpose_fills_and_submits_a_form_on_a_phone(browser,
     section = page.get_by_role("region", name=cycle.name)
     expect(section.get_by_text("belum mulai").first).to_be_visible()
     assert no_horizontal_overflow(page)
+    screenshot(page, "tugas-saya")
     section.get_by_role("link", name="Isi — Penilaian diri").click()
 
     # Purpose before anything else.
     expect(page.get_by_role("heading", name="Tujuan siklus")).to_be_visible()
     expect(page.get_by_role("heading", name="Siapa melihat apa")).to_be_visible()
     assert no_horizontal_overflow(page)
+    screenshot(page, "tujuan-siklus")
     page.get_by_role("button", name="Saya sudah membaca dan memahami").click()
     expect(page.get_by_role("heading", name="Penilaian diri", level=1)).to_be_visible()
     assert Acknowledgement.objects.filter(cycle=cycle, user__username="pegawai").count() == 1
@@ -138,6 +140,7 @@ def test_supervisor_rates_hasil_kerja_and_approves_a_peer_on_a_phone(browser, li
     page.get_by_label(f"Alasan singkat untuk {staff.name}").fill("Target SKP tercapai.")
     page.get_by_role("button", name="Simpan rating").click()
     expect(page.get_by_role("alert")).to_contain_text("1 rating hasil kerja tersimpan")
+    screenshot(page, "hasil-kerja-tim")
     assert WorkResult.objects.get(cycle=cycle, employee=staff).rating == "sesuai_ekspektasi"
 
     page.goto("/penilaian/tugas/")
@@ -146,6 +149,7 @@ def test_supervisor_rates_hasil_kerja_and_approves_a_peer_on_a_phone(browser, li
     ).click()
     expect(page.get_by_text(peer.name, exact=True)).to_be_visible()
     assert no_horizontal_overflow(page)
+    screenshot(page, "usulan-rekan")
     page.get_by_role("button", name=f"Setujui — {peer.name}").click()
     expect(page.get_by_role("alert")).to_contain_text("Usulan disetujui")
     assert PeerProposal.objects.get(cycle=cycle, peer=peer).status == "disetujui"
