@@ -97,6 +97,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Concurrent raters write at once: with deferred transactions SQLite answers "database is
+    # locked" to a reader that then writes (bench/README.md, form-submit throughput). WAL lets
+    # reads run beside the writer and BEGIN IMMEDIATE makes writers queue for the lock instead.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

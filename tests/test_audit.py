@@ -99,3 +99,14 @@ def test_unit_update_records_before_and_after(world):
     assert event.before["name"] == "Seksi Pemerintahan A"
     assert event.after["name"] == "Seksi Baru"
     assert event.object_id == str(world.subunit.pk)
+
+
+def test_deleting_a_user_keeps_the_chain_intact_and_the_actor_recorded(world, django_user_model):
+    leaver = django_user_model.objects.create_user("pindah-tugas", password="x")
+    events = [record(world.agency, leaver, n) for n in range(1, 3)]
+    leaver.delete()
+
+    event = AuditEvent.objects.get(pk=events[0].pk)
+    assert event.actor is None  # the FK lets the user go…
+    assert event.actor_ref == events[0].actor_ref and event.actor_label == "pindah-tugas"
+    assert audit_verify(agency=world.agency) == []  # …and the chain still verifies

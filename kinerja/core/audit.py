@@ -20,7 +20,7 @@ def _digest(prev_hash: str, payload: dict[str, Any]) -> str:
 def _payload(event: AuditEvent) -> dict[str, Any]:
     return {
         "agency": event.agency_id,
-        "actor": event.actor_id,
+        "actor": event.actor_ref,
         "action": event.action,
         "object_type": event.object_type,
         "object_id": event.object_id,
@@ -54,6 +54,7 @@ def audit_record(
     event = AuditEvent(
         agency=agency,
         actor=acting_user if getattr(acting_user, "pk", None) else None,
+        actor_ref=getattr(acting_user, "pk", None),
         actor_label=str(acting_user or "system")[:150],
         action=action,
         object_type=object_type,

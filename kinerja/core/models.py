@@ -93,6 +93,9 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The actor's id as it was, kept when the user is later deleted (the FK is then set null):
+    # the hash chain covers this, not the FK, so deleting a user never breaks the chain.
+    actor_ref = models.BigIntegerField(null=True, blank=True, editable=False)
     actor_label = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=80)
     object_type = models.CharField(max_length=80, blank=True)
