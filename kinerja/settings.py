@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kinerja.organisation",
     "kinerja.competencies",
     "kinerja.assessment",
+    "kinerja.results",
     "kinerja.api",
     "kinerja.demo",
 ]

@@ -35,3 +35,17 @@ def test_only_the_api_package_imports_the_api(path):
     if path.is_relative_to(ROOT / "api") or path.name == "urls.py":
         return
     assert not any(m.startswith("kinerja.api") for m in imported_modules(path)), path
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "scoring").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_scoring_is_pure(path):
+    """ARCHITECTURE.md rule 1: the engine imports neither Django nor any app of the project."""
+    allowed = ("kinerja.scoring",)
+    offending = {
+        m
+        for m in imported_modules(path)
+        if m.startswith("django") or (m.startswith("kinerja") and not m.startswith(allowed))
+    }
+    assert offending == set(), f"{path} imports {offending}"
