@@ -71,6 +71,11 @@ class Cycle(models.Model):
         choices=JpmCategories.choices,
         default=JpmCategories.PLACEMENT,
     )
+    rater_correction = models.BooleanField(
+        _("koreksi efek penilai (kemurahan/kekerasan)"),
+        default=False,
+        help_text=_("Dapat diubah sampai hasil ditetapkan final; lihat halaman kalibrasi."),
+    )
     max_forms_per_rater = models.PositiveSmallIntegerField(
         _("maksimal formulir per penilai"), default=10
     )

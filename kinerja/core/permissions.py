@@ -128,3 +128,29 @@ def can_rate_work_result(user: Any, employee: Any) -> bool:
         and employee.agency_id == agency.pk
         and _has_role(user, agency, Membership.Role.ADMIN)
     )
+
+
+def can_manage_results(user: Any, agency: Agency | None) -> bool:
+    """Compute and finalise results, switch rater correction, set predikat organisasi: HR admin."""
+    return _has_role(user, agency, Membership.Role.ADMIN)
+
+
+def can_view_agency_results(user: Any, agency: Agency | None) -> bool:
+    """Heatmaps, distribution, calibration, flagged items and exports: HR admin and leadership."""
+    return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
+
+
+def can_view_result(user: Any, employee: Any, *, final: bool) -> bool:
+    """One employee's results: the agency's admins and leaders, and anyone above the employee in
+    the supervisor chain, from computation on; the employee themself once the cycle is final."""
+    if not can_view_employee(user, employee):
+        return False
+    me = employee_of(user)
+    if me is not None and me.pk == employee.pk and not can_view_all_employees(user, employee.agency):
+        return final
+    return True
+
+
+def can_decide_perilaku(user: Any, employee: Any) -> bool:
+    """Confirm or change the suggested rating perilaku: the direct supervisor, or the HR admin."""
+    return can_rate_work_result(user, employee)

@@ -1,0 +1,111 @@
+"""Every read of the stored results that a page, export, API or report needs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from kinerja.assessment.models import Cycle
+from kinerja.core.models import Agency
+from kinerja.organisation.models import Employee
+from kinerja.organisation.selectors import unit_descendant_ids
+from kinerja.scoring.ratings import Distribution, check_distribution
+
+from .models import CycleResult, EmployeeResult, UnitPredikat
+
+
+def cycle_result(*, cycle: Cycle) -> CycleResult | None:
+    return CycleResult.objects.filter(cycle=cycle).first()
+
+
+def results_status(*, cycle: Cycle) -> dict[str, Any]:
+    result = cycle_result(cycle=cycle)
+    counts = Counter(EmployeeResult.objects.filter(cycle=cycle).values_list("predikat", flat=True))
+    return {
+        "cycle": cycle.pk,
+        "cycle_status": cycle.status,
+        "results": result.status if result else None,
+        "scoring_version": result.scoring_version if result else None,
+        "employees": result.summary.get("employees", 0) if result else 0,
+        "flagged": result.summary.get("flagged", 0) if result else 0,
+        "predikat": {k or "belum_ada": v for k, v in sorted(counts.items())},
+    }
+
+
+def results_of_cycle(*, cycle: Cycle) -> QuerySet[EmployeeResult]:
+    return (
+        EmployeeResult.objects.filter(cycle=cycle)
+        .select_related("employee", "unit", "position")
+        .order_by("employee__name", "employee_id")
+    )
+
+
+def employee_result(*, cycle: Cycle, employee: Employee) -> EmployeeResult | None:
+    return (
+        EmployeeResult.objects.filter(cycle=cycle, employee=employee)
+        .select_related("employee", "unit", "position", "cycle")
+        .first()
+    )
+
+
+def cycles_with_results_for(*, employee: Employee) -> QuerySet[Cycle]:
+    """The cycles in which this employee has results, newest first."""
+    return Cycle.objects.filter(
+        agency_id=employee.agency_id, employee_results__employee=employee
+    ).select_related("result")
+
+
+def latest_final_results(*, agency: Agency) -> QuerySet[EmployeeResult]:
+    """Each employee's result in the agency's most recent final cycle (for talent views)."""
+    latest = (
+        Cycle.objects.filter(agency=agency, status=Cycle.Status.FINAL)
+        .order_by("-period_end", "-id")
+        .first()
+    )
+    if latest is None:
+        return EmployeeResult.objects.none()
+    return results_of_cycle(cycle=latest)
+
+
+def team_results(*, cycle: Cycle, supervisor: Employee) -> QuerySet[EmployeeResult]:
+    """The supervisor's direct reports' results."""
+    return results_of_cycle(cycle=cycle).filter(employee__supervisor=supervisor)
+
+
+def predikat_counts_by_unit(*, cycle: Cycle) -> dict[int, Counter]:
+    out: dict[int, Counter] = {}
+    for row in (
+        EmployeeResult.objects.filter(cycle=cycle)
+        .values("unit_id", "predikat")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        out.setdefault(row["unit_id"], Counter())[row["predikat"] or None] += row["n"]
+    return out
+
+
+def distribution_checks(*, cycle: Cycle) -> list[tuple[UnitPredikat, Distribution]]:
+    """For each unit (and the agency) given a predikat organisasi: the employees' predikat
+    distribution over the unit and its sub-units, checked against SE 3/2023. Reports only."""
+    by_unit = predikat_counts_by_unit(cycle=cycle)
+    out = []
+    for setting in (
+        UnitPredikat.objects.filter(cycle=cycle).select_related("unit").order_by("unit__name")
+    ):
+        if setting.unit_id is None:
+            units = list(by_unit)
+        else:
+            units = unit_descendant_ids(agency=cycle.agency, unit_id=setting.unit_id)
+        values: list[str | None] = []
+        for unit_id in units:
+            for predikat, n in by_unit.get(unit_id, Counter()).items():
+                values.extend([predikat] * n)
+        label = setting.unit.name if setting.unit else str(cycle.agency)
+        out.append((setting, check_distribution(label, setting.predikat, values)))
+    return out
+
+
+def flagged_results(*, cycle: Cycle) -> QuerySet[EmployeeResult]:
+    return results_of_cycle(cycle=cycle).filter(flagged=True)
