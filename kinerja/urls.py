@@ -14,6 +14,7 @@ urlpatterns = [
     path("organisasi/", include("kinerja.organisation.urls")),
     path("kompetensi/", include("kinerja.competencies.urls")),
     path("penilaian/", include("kinerja.assessment.urls")),
+    path("hasil/", include("kinerja.results.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ def shell(request: HttpRequest) -> dict:
         if employee is not None:
             nav.append((pgettext_lazy("nav", "Profil saya"), reverse("organisation:me")))
             nav.append((pgettext_lazy("nav", "Penilaian saya"), reverse("assessment:my_tasks")))
+            nav.append((pgettext_lazy("nav", "Hasil saya"), reverse("results:my_results")))
             if employee.subordinates.exists():
                 nav.append((pgettext_lazy("nav", "Tim saya"), reverse("organisation:team")))
         if permissions.can_view_all_employees(user, agency):
@@ -31,6 +32,8 @@ def shell(request: HttpRequest) -> dict:
             nav.append((pgettext_lazy("nav", "Unit kerja"), reverse("organisation:unit_list")))
             nav.append((pgettext_lazy("nav", "Jabatan"), reverse("organisation:position_list")))
             nav.append((pgettext_lazy("nav", "Kompetensi"), reverse("competencies:framework")))
+        if permissions.can_view_agency_results(user, agency):
+            nav.append((pgettext_lazy("nav", "Hasil instansi"), reverse("results:agency")))
         if permissions.can_manage_cycles(user, agency):
             admin.append((_("Siklus penilaian"), reverse("assessment:cycle_list")))
         if permissions.can_manage_organisation(user, agency):
