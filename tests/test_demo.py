@@ -316,11 +316,29 @@ def test_command_needs_a_mode():
 # --- Rangkui: the running cycle --------------------------------------------------------------
 
 
+def test_rangkui_has_last_years_final_cycle_with_results_for_every_demo_login():
+    from kinerja.results.models import CycleResult, EmployeeResult
+
+    load_rangkui()
+    agency = Agency.objects.get(code="rangkui")
+    cycle = Cycle.objects.get(agency=agency, status="final")
+    assert cycle.name == "Penilaian Kompetensi 360° Tahun 2025" and cycle.finalised_at
+    assert CycleResult.objects.get(cycle=cycle).is_final
+    results = EmployeeResult.objects.filter(cycle=cycle)
+    assert results.count() == Employee.objects.filter(agency=agency).count()
+    for username in ("pegawai", "atasan", "camat"):
+        mine = results.get(employee__user__username=username)
+        assert mine.jpm is not None and mine.predikat and mine.nine_box, username
+    # A realistic spread, not one predikat for everybody.
+    assert len(set(results.values_list("predikat", flat=True))) >= 3
+    assert len(set(results.values_list("nine_box", flat=True))) >= 3
+
+
 def test_rangkui_has_a_running_cycle_with_some_forms_done_and_the_demo_logins_open():
     load_rangkui()
     agency = Agency.objects.get(code="rangkui")
-    cycle = Cycle.objects.get(agency=agency)
-    assert cycle.name == "Penilaian Kompetensi 360° Tahun 2026" and cycle.status == "berjalan"
+    cycle = Cycle.objects.get(agency=agency, status="berjalan")
+    assert cycle.name == "Penilaian Kompetensi 360° Tahun 2026"
     assert (str(cycle.period_start), str(cycle.period_end)) == ("2026-01-01", "2026-12-31")
     assert cycle.is_open and cycle.items and cycle.framework_id
     forms = RaterAssignment.objects.filter(cycle=cycle)
@@ -338,7 +356,7 @@ def test_rangkui_twice_makes_no_second_cycle_and_keeps_a_hand_made_one():
     agency = Agency.objects.get(code="rangkui")
     responses = Response.objects.count()
     load_rangkui()
-    assert Cycle.objects.filter(agency=agency).count() == 1
+    assert Cycle.objects.filter(agency=agency).count() == 2
     assert Response.objects.count() == responses
     # An agency whose admin already made a cycle gets no demo cycle on top.
     Cycle.objects.filter(agency=agency).delete()

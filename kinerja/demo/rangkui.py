@@ -487,12 +487,20 @@ def _users_ensure(agency: Agency, nip_of: dict[str, str]) -> tuple[dict[str, int
 
 CYCLE_NAME = "Penilaian Kompetensi 360° Tahun 2026"
 CYCLE_SHARE_DONE = 0.4  # of all forms, submitted by simulated raters
+FINAL_CYCLE_NAME = "Penilaian Kompetensi 360° Tahun 2025"
+# Rating hasil kerja in the finalised cycle: (rating, share of employees), drawn with SEED.
+HASIL_KERJA_SHARES = (
+    ("di_atas_ekspektasi", 0.2),
+    ("sesuai_ekspektasi", 0.7),
+    ("di_bawah_ekspektasi", 0.1),
+)
 # The demo logins whose forms stay open, so a visitor can fill one straight away.
 OPEN_RATERS = ("atasan", "pegawai")
 
 
 def _cycle_ensure(agency: Agency, nip_of: dict[str, str]) -> dict[str, int]:
-    """A running cycle with about 40 % of the forms submitted, once: an agency that already has a
+    """Last year's finalised cycle with results, and a running cycle with about 40 % of the forms
+    submitted, once: an agency that already has a
     cycle (the demo's or one made by hand) is left alone. Whole raters are done or not started,
     chosen by the fixed seed; the `atasan` and `pegawai` logins owe every one of their forms and
     have not acknowledged the purpose yet."""
@@ -502,6 +510,7 @@ def _cycle_ensure(agency: Agency, nip_of: dict[str, str]) -> dict[str, int]:
 
     if Cycle.objects.filter(agency=agency).exists():
         return {"cycles": 0, "simulated_forms": 0}
+    earlier_forms = _final_cycle_create(agency)
     cycle = services.cycle_create(
         agency=agency,
         acting_user=None,
@@ -533,7 +542,42 @@ def _cycle_ensure(agency: Agency, nip_of: dict[str, str]) -> dict[str, int]:
             break
         chosen += forms[rater]
     done = simulate_responses(cycle=cycle, seed=SEED, acting_user=None, assignment_ids=chosen)
-    return {"cycles": 1, "simulated_forms": done}
+    return {"cycles": 2, "simulated_forms": done + earlier_forms}
+
+
+def _final_cycle_create(agency: Agency) -> int:
+    """Last year's cycle, every form answered by the simulation, hasil kerja set, results
+    computed and finalised: every demo login has results to look at straight away."""
+    from kinerja.assessment import services
+    from kinerja.assessment.simulate import simulate_responses
+    from kinerja.results.services import results_compute, results_finalise
+
+    cycle = services.cycle_create(
+        agency=agency,
+        acting_user=None,
+        name=FINAL_CYCLE_NAME,
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        deadline=timezone.now() + dt.timedelta(days=1),
+    )
+    services.assignments_generate(cycle=cycle, acting_user=None)
+    cycle = services.cycle_start(cycle=cycle, acting_user=None)
+    done = simulate_responses(cycle=cycle, seed=SEED, acting_user=None)
+    cycle = services.cycle_transition(cycle=cycle, action="close", acting_user=None)
+    rng = random.Random(SEED)
+    ratings = [r for r, _share in HASIL_KERJA_SHARES]
+    weights = [share for _r, share in HASIL_KERJA_SHARES]
+    for employee in Employee.objects.filter(agency=agency).order_by("nip"):
+        services.work_result_set(
+            cycle=cycle,
+            employee=employee,
+            rating=rng.choices(ratings, weights)[0],
+            justification=_("Data demo: capaian SKP tahun 2025."),
+            acting_user=None,
+        )
+    results_compute(cycle=cycle, acting_user=None)
+    results_finalise(cycle=cycle, acting_user=None)
+    return done
 
 
 def rangkui_load() -> RangkuiResult:
