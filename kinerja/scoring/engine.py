@@ -22,7 +22,7 @@ from kinerja.scoring.policy import (
     Policy,
 )
 from kinerja.scoring.rater_effects import fit_leniency
-from kinerja.scoring.standards import jpm, jpm_category
+from kinerja.scoring.standards import jpm_category
 from kinerja.scoring.talent import nine_box
 
 SCORING_VERSION = "1.0"
@@ -177,11 +177,7 @@ def score_cycle(inputs: CycleInputs, policy: Policy) -> CycleScores:
         }
 
     table = _group_table(cell, relation, level, len(cells), policy)
-    by_employee = _assemble_cells(cells, n_items, inputs, table)
-    employees = tuple(
-        _employee(i, e, by_employee.get(i, {}), inputs, policy)
-        for i, e in enumerate(inputs.employees)
-    )
+    employees = _employees(cells, n_items, inputs, table, policy)
     distribution = tuple(
         rating_rules.check_distribution(
             unit,
@@ -265,7 +261,7 @@ def _group_table(cell, relation, level, n_cells: int, policy: Policy) -> _Table:
         total_s += np.where(use, s, 0.0)
         total_q += np.where(use, q, 0.0)
         total_n += np.where(use, n, 0)
-        entered.append((name, use, round2_array(mean), n))
+        entered.append((name, use, round2_array(mean).tolist(), n.tolist()))
 
     has_score = den > 0
     score = np.where(has_score, num / np.where(has_score, den, 1.0), np.nan)
@@ -286,7 +282,7 @@ def _group_table(cell, relation, level, n_cells: int, policy: Policy) -> _Table:
     groups: list[list] = [[] for _ in range(n_cells)]
     for name, use, mean_r, n in entered:
         for i in np.flatnonzero(use).tolist():
-            groups[i].append((name, mean_r[i], int(n[i])))
+            groups[i].append((name, mean_r[i], n[i]))
     flag_sets: list[tuple[str, ...]] = [()] * n_cells
     for i in np.flatnonzero(~has_score | pooled_ok | dropped | low).tolist():
         flags = []
@@ -314,73 +310,153 @@ def _nullable(values: np.ndarray) -> list:
     return [None if v != v else v for v in values.tolist()]  # NaN -> None
 
 
-def _assemble_cells(cells, n_items, inputs: CycleInputs, t: _Table) -> dict[int, dict]:
-    """{employee index: {item code: ItemScore without the standard}} for every rated cell."""
-    out: dict[int, dict] = {}
-    codes = inputs.item_codes
-    employees, items_of = divmod(cells, n_items)
-    for i, (employee, item) in enumerate(zip(employees.tolist(), items_of.tolist(), strict=True)):
-        out.setdefault(employee, {})[codes[item]] = i
-    return {e: {code: _cell(i, t) for code, i in items.items()} for e, items in out.items()}
-
-
-def _cell(i: int, t: _Table) -> tuple:
-    return (
-        t.score[i],
-        t.self_level[i],
-        {name: GroupScore(mean, n) for name, mean, n in t.groups[i]},
-        t.n_raters[i],
-        t.sd[i],
-        t.rwg[i],
-        t.flags[i],
+def _employees(
+    cells: np.ndarray, n_items: int, inputs: CycleInputs, t: _Table, policy: Policy
+) -> tuple[EmployeeScores, ...]:
+    """Every employee's items (the rated cells, plus the standard's competencies and the
+    BerAKHLAK items even when unrated), gaps, JPM, perilaku, predikat and 9-box. The arithmetic
+    is done on whole columns; the loop at the end only assembles the objects."""
+    n_emp = len(inputs.employees)
+    # Items in code order: the standards and behaviour list may name codes nobody rated.
+    codes = sorted(
+        set(inputs.item_codes)
+        | set(inputs.behaviour_items)
+        | {c for standard in inputs.positions.values() for c in standard}
     )
+    rank = {code: r for r, code in enumerate(codes)}
+    n_codes = max(len(codes), 1)
+    to_rank = np.array([rank[c] for c in inputs.item_codes] or [0], dtype=np.int64)
+    rated_employee, rated_item = divmod(cells, n_items)
+    rated_key = rated_employee * n_codes + to_rank[rated_item]
 
+    position_names = sorted({e.position for e in inputs.employees if e.position})
+    position_of = {name: p for p, name in enumerate(position_names)}
+    required = np.zeros((len(position_names) + 1, n_codes), dtype=np.int64)  # last row: none
+    for name, p in position_of.items():
+        for code, level in inputs.positions.get(name, {}).items():
+            required[p, rank[code]] = level
+    employee_position = np.array(
+        [position_of.get(e.position or "", len(position_names)) for e in inputs.employees] or [0],
+        dtype=np.int64,
+    )[:n_emp]
+    behaviour = np.zeros(n_codes, dtype=bool)
+    behaviour[[rank[c] for c in inputs.behaviour_items]] = True
 
-_EMPTY: tuple = (None, None, {}, 0, None, None, (NO_DATA,))
+    # The universe of cells: rated ones, the standard's and the behaviour items of everyone.
+    everyone = np.arange(n_emp, dtype=np.int64)
+    parts = [rated_key]
+    for p in range(len(position_names)):
+        members = everyone[employee_position == p]
+        standard = np.flatnonzero(required[p])
+        parts.append((members[:, None] * n_codes + standard[None, :]).ravel())
+    beh_items = np.flatnonzero(behaviour)
+    parts.append((everyone[:, None] * n_codes + beh_items[None, :]).ravel())
+    keys = np.unique(np.concatenate(parts))
+    employee, item = divmod(keys, n_codes)
+    at = np.searchsorted(keys, rated_key)  # where each rated cell sits in the universe
+    source = np.full(len(keys), -1, dtype=np.int64)
+    source[at] = np.arange(len(rated_key))
 
-
-def _employee(
-    index: int, employee: EmployeeIn, cells: dict, inputs: CycleInputs, policy: Policy
-) -> EmployeeScores:
-    standard = inputs.positions.get(employee.position or "", {}) if employee.position else {}
-    codes = sorted(set(standard) | set(inputs.behaviour_items) | set(cells))
-    items = {}
-    blind, hidden = [], []
+    score = np.full(len(keys), np.nan)
+    score[at] = np.array([np.nan if v is None else v for v in t.score])
+    self_level = np.full(len(keys), np.nan)
+    self_level[at] = np.array([np.nan if v is None else v for v in t.self_level])
+    has_score = ~np.isnan(score)
+    score_cents = np.where(has_score, np.floor(score * 100 + 0.5), 0).astype(np.int64)
+    need = required[employee_position[employee], item] if len(keys) else np.zeros(0, np.int64)
+    has_need = need > 0
+    both = has_score & has_need
+    gap = np.where(both, round2_array(score - need), np.nan)
+    meets = score_cents >= need * 100
+    has_self = ~np.isnan(self_level)
+    difference = np.floor(np.nan_to_num(self_level) * 100 + 0.5).astype(np.int64) - score_cents
     gap_cents = cents(policy.blind_spot_gap)
-    for code in codes:
-        score, self_level, groups, n_raters, sd, rwg, flags = cells.get(code, _EMPTY)
-        required = standard.get(code)
-        gap = meets = None
-        if score is not None and required is not None:
-            gap = round2(score - required)
-            meets = cents(score) >= required * 100
-        if score is not None and self_level is not None:
-            difference = cents(self_level) - cents(score)
-            if difference >= gap_cents:
-                blind.append(code)
-            elif difference <= -gap_cents:
-                hidden.append(code)
-        items[code] = ItemScore(
-            code, score, required, gap, meets, self_level, groups, n_raters, sd, rwg, flags
-        )
-    jpm_value, missing = jpm({c: items[c].score for c in standard}, standard)
-    category = jpm_category(jpm_value, policy.jpm_categories)
-    perilaku = rating_rules.perilaku_score(items[c].score for c in inputs.behaviour_items)
-    suggested = rating_rules.suggest_perilaku(perilaku, **policy.perilaku_thresholds)
-    rating = employee.perilaku_rating or suggested
-    predikat = rating_rules.predikat(employee.hasil_kerja, rating)
-    return EmployeeScores(
-        key=employee.key,
-        items=items,
-        jpm=jpm_value,
-        jpm_category=category,
-        jpm_missing=tuple(missing),
-        perilaku_score=perilaku,
-        perilaku_suggested=suggested,
-        perilaku_rating=rating,
-        hasil_kerja=employee.hasil_kerja,
-        predikat=predikat,
-        nine_box=nine_box(predikat, category),
-        blind_spots=tuple(blind),
-        hidden_strengths=tuple(hidden),
+    blind = has_self & has_score & (difference >= gap_cents)
+    hidden = has_self & has_score & (difference <= -gap_cents)
+
+    achieved = np.bincount(
+        employee[both], weights=np.minimum(score[both], need[both]), minlength=n_emp
     )
+    required_sum = np.bincount(employee[both], weights=need[both], minlength=n_emp)
+    jpm_values = round2_array(
+        np.divide(100 * achieved, required_sum, out=np.zeros(n_emp), where=required_sum > 0)
+    )
+    scored_behaviour = behaviour[item] & has_score
+    behaviour_sum = np.bincount(
+        employee[scored_behaviour], weights=score[scored_behaviour], minlength=n_emp
+    )
+    behaviour_n = np.bincount(employee[scored_behaviour], minlength=n_emp)
+    perilaku_values = round2_array(
+        np.divide(behaviour_sum, behaviour_n, out=np.zeros(n_emp), where=behaviour_n > 0)
+    )
+
+    bounds = np.searchsorted(employee, np.arange(n_emp + 1)).tolist()
+    columns = (
+        item.tolist(),
+        source.tolist(),
+        need.tolist(),
+        _nullable(gap),
+        meets.tolist(),
+        both.tolist(),
+        blind.tolist(),
+        hidden.tolist(),
+    )
+    out = []
+    for e, person in enumerate(inputs.employees):
+        items: dict[str, ItemScore] = {}
+        missing, blind_spots, hidden_strengths = [], [], []
+        for c in range(bounds[e], bounds[e + 1]):
+            code = codes[columns[0][c]]
+            s, req = columns[1][c], columns[2][c] or None
+            if s >= 0:
+                groups = {name: GroupScore(mean, n) for name, mean, n in t.groups[s]}
+                value = t.score[s]
+                items[code] = ItemScore(
+                    code,
+                    value,
+                    req,
+                    columns[3][c],
+                    columns[4][c] if columns[5][c] else None,
+                    t.self_level[s],
+                    groups,
+                    t.n_raters[s],
+                    t.sd[s],
+                    t.rwg[s],
+                    t.flags[s],
+                )
+            else:
+                value = None
+                items[code] = ItemScore(
+                    code, None, req, None, None, None, {}, 0, None, None, (NO_DATA,)
+                )
+            if req is not None and value is None:
+                missing.append(code)
+            if columns[6][c]:
+                blind_spots.append(code)
+            elif columns[7][c]:
+                hidden_strengths.append(code)
+        has_jpm = bool(required_sum[e] > 0)
+        jpm_value = float(jpm_values[e]) if has_jpm else None
+        category = jpm_category(jpm_value, policy.jpm_categories)
+        perilaku = float(perilaku_values[e]) if behaviour_n[e] else None
+        suggested = rating_rules.suggest_perilaku(perilaku, **policy.perilaku_thresholds)
+        rating = person.perilaku_rating or suggested
+        predikat = rating_rules.predikat(person.hasil_kerja, rating)
+        out.append(
+            EmployeeScores(
+                key=person.key,
+                items=items,
+                jpm=jpm_value,
+                jpm_category=category,
+                jpm_missing=tuple(missing),
+                perilaku_score=perilaku,
+                perilaku_suggested=suggested,
+                perilaku_rating=rating,
+                hasil_kerja=person.hasil_kerja,
+                predikat=predikat,
+                nine_box=nine_box(predikat, category),
+                blind_spots=tuple(blind_spots),
+                hidden_strengths=tuple(hidden_strengths),
+            )
+        )
+    return tuple(out)

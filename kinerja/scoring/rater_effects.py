@@ -27,7 +27,7 @@ def fit_leniency(
             per_cell, 1
         )
         residual = np.bincount(rater, weights=level - mu[cell], minlength=n_raters)
-        new = residual / (per_rater + shrinkage)
+        new = np.divide(residual, per_rater + shrinkage, out=np.zeros(n_raters), where=active)
         new[active] -= new[active].mean()
         new[~active] = 0.0
         converged = float(np.max(np.abs(new - b))) < TOLERANCE
