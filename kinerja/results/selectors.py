@@ -109,3 +109,25 @@ def distribution_checks(*, cycle: Cycle) -> list[tuple[UnitPredikat, Distributio
 
 def flagged_results(*, cycle: Cycle) -> QuerySet[EmployeeResult]:
     return results_of_cycle(cycle=cycle).filter(flagged=True)
+
+
+def team_cycles(*, supervisor: Employee) -> QuerySet[Cycle]:
+    """The cycles in which any direct report of the supervisor has results, newest first."""
+    return (
+        Cycle.objects.filter(
+            agency_id=supervisor.agency_id, employee_results__employee__supervisor=supervisor
+        )
+        .distinct()
+        .order_by("-period_end", "-id")
+    )
+
+
+def perilaku_decisions(*, cycle: Cycle, employee_ids: list[int]) -> dict[int, Any]:
+    """The supervisor's rating perilaku decisions of these employees, by employee id."""
+    from .models import PerilakuDecision
+
+    return {
+        d.employee_id: d
+        for d in PerilakuDecision.objects.filter(cycle=cycle, employee_id__in=employee_ids)
+    }
+

@@ -1,0 +1,512 @@
+"""Plain-Indonesian explanations of every stored number: inputs, weights and formula.
+
+Pure functions over a stored item dict (EmployeeResult.items[code]), the row's fields and
+CycleResult.policy: they never touch the database and never recompute a stored number (they
+show how it was made and quote the stored value as the result). docs/scoring.md has the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kinerja.assessment.models import WorkResult
+from kinerja.scoring.numbers import round2
+from kinerja.scoring.policy import JPM_CATEGORY_SETS
+from kinerja.scoring.ratings import _MATRIX as PREDIKAT_MATRIX
+from kinerja.scoring.talent import kinerja_axis, potensial_axis
+
+from .models import JpmCategory, Predikat
+
+Item = Mapping[str, Any]
+Policy = Mapping[str, Any]
+
+GROUP_ORDER = ("atasan", "rekan", "bawahan", "rekan_bawahan", "diri")
+GROUP_LABELS: dict[str, Any] = {
+    "atasan": gettext_lazy("Atasan"),
+    "rekan": gettext_lazy("Rekan kerja"),
+    "bawahan": gettext_lazy("Bawahan"),
+    "rekan_bawahan": gettext_lazy("Rekan & bawahan"),
+    "diri": gettext_lazy("Diri sendiri"),
+}
+RATING_LABELS = dict(WorkResult.Rating.choices)
+PREDIKAT_LABELS = dict(Predikat.choices)
+JPM_LABELS = dict(JpmCategory.choices)
+AXIS_LABELS: dict[str, Any] = {
+    "di_atas": gettext_lazy("di atas ekspektasi"),
+    "sesuai": gettext_lazy("sesuai ekspektasi"),
+    "di_bawah": gettext_lazy("di bawah ekspektasi"),
+    "tinggi": gettext_lazy("tinggi"),
+    "menengah": gettext_lazy("menengah"),
+    "rendah": gettext_lazy("rendah"),
+}
+# PermenPANRB 3/2020: the recommended follow-up of each box (DOMAIN.md §7).
+NINE_BOX_FOLLOW_UP: dict[int, Any] = {
+    9: gettext_lazy(
+        "Dipromosikan dan dipertahankan; masuk kelompok rencana suksesi instansi/nasional; "
+        "diberi penghargaan."
+    ),
+    8: gettext_lazy(
+        "Dipertahankan; masuk kelompok rencana suksesi; rotasi atau perluasan jabatan; "
+        "bimbingan kinerja (coaching)."
+    ),
+    7: gettext_lazy(
+        "Dipertahankan; masuk kelompok rencana suksesi; rotasi atau pengayaan jabatan; "
+        "pengembangan kompetensi; tugas belajar."
+    ),
+    6: gettext_lazy("Penempatan yang sesuai; bimbingan kinerja dan konseling kinerja."),
+    5: gettext_lazy("Penempatan yang sesuai; bimbingan kinerja; pengembangan kompetensi."),
+    4: gettext_lazy("Rotasi; pengembangan kompetensi."),
+    3: gettext_lazy(
+        "Bimbingan kinerja; konseling kinerja; pengembangan kompetensi; penempatan yang sesuai."
+    ),
+    2: gettext_lazy("Bimbingan kinerja; pengembangan kompetensi; penempatan yang sesuai."),
+    1: gettext_lazy("Ditangani sesuai ketentuan peraturan disiplin pegawai."),
+}
+SUCCESSION_POOL = (7, 8, 9)
+
+
+# --- numbers as shown ---------------------------------------------------------------------------
+
+
+def num(value: float) -> str:
+    """A score as displayed: rounded half up, two decimals, the active language's separator."""
+    return number_format(Decimal(f"{round2(float(value)):.2f}"), 2)
+
+
+def level(value: float) -> str:
+    """A level or count: whole numbers without decimals (3), others as a score (3,50)."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else num(value)
+
+
+def weight(value: float) -> str:
+    """A weight without trailing zeros: 0,5 · 0,25 · 1."""
+    text = f"{round(float(value), 4):.4f}".rstrip("0").rstrip(".")
+    return number_format(Decimal(text))
+
+
+def percent(value: float) -> str:
+    return f"{weight(float(value) * 100)} %"
+
+
+def _join(parts: Iterable[str], sep: str = " + ") -> str:
+    return sep.join(parts)
+
+
+# --- one item -----------------------------------------------------------------------------------
+
+
+def group_means(item: Item) -> str:
+    """'Atasan 4,00 (1) · Rekan & bawahan 3,00 (3)': the groups that entered the score."""
+    groups = item.get("groups") or {}
+    parts = [
+        f"{GROUP_LABELS.get(name, name)} {num(groups[name]['mean'])} ({groups[name]['n']})"
+        for name in _ordered(groups)
+    ]
+    return " · ".join(parts)
+
+
+def flag_labels(item: Item, policy: Policy) -> list[str]:
+    """The item's flags in words (low agreement is shown as a badge, not here)."""
+    flags = set(item.get("flags") or ())
+    out = []
+    if "tidak_ada_data" in flags:
+        out.append(_("tidak ada data"))
+    if "anonim_dihapus" in flags:
+        out.append(
+            _("dihapus: kurang dari %(k)s penilai anonim")
+            % {"k": policy.get("min_anonymous_raters", 3)}
+        )
+    elif "anonim_digabung" in flags:
+        out.append(_("digabung untuk menjaga anonimitas"))
+    return out
+
+
+def is_low_agreement(item: Item) -> bool:
+    return "kesepakatan_rendah" in (item.get("flags") or ())
+
+
+def _ordered(groups: Mapping[str, Any]) -> list[str]:
+    known = [g for g in GROUP_ORDER if g in groups]
+    return known + sorted(g for g in groups if g not in GROUP_ORDER)
+
+
+def _weights(policy: Policy) -> dict[str, float]:
+    raw = policy.get("weights") or {}
+    return {g: float(raw.get(g, 0.0)) for g in ("atasan", "rekan", "bawahan", "diri")}
+
+
+def group_weights(item: Item, policy: Policy) -> dict[str, float]:
+    """The weight each group entered the score with. A pooled anonymous group weighs the sum of
+    the weights of the anonymous groups that had answers; a pool is only ever kept when both had
+    answers (one group alone is either ≥ k and stands alone, or < k and is dropped), so it
+    weighs rekan + bawahan."""
+    weights = _weights(policy)
+    pooled = weights["rekan"] + weights["bawahan"]
+    return {
+        g: pooled if g == "rekan_bawahan" else weights.get(g, 0.0)
+        for g in (item.get("groups") or {})
+    }
+
+
+def _weighted(groups: Mapping[str, Any], weights: Mapping[str, float]) -> float:
+    den = sum(weights[g] for g in groups)
+    return sum(weights[g] * float(groups[g]["mean"]) for g in groups) / den if den else 0.0
+
+
+def item_score(item: Item, policy: Policy) -> list[str]:
+    """How an item's score was made: the weighted mean of the group means."""
+    groups = item.get("groups") or {}
+    weights = _weights(policy)
+    k = policy.get("min_anonymous_raters", 3)
+    flags = set(item.get("flags") or ())
+    lines: list[str] = []
+    if item.get("score") is None or not groups:
+        lines.append(
+            _(
+                "Belum ada nilai: tidak ada penilaian dari kelompok penilai yang berbobot "
+                "(atasan, rekan kerja, bawahan)."
+            )
+        )
+    else:
+        used = group_weights(item, policy)
+        order = _ordered(groups)
+        terms = _join(f"{weight(used[g])} × {num(groups[g]['mean'])}" for g in order)
+        dens = _join(weight(used[g]) for g in order)
+        if len(order) == 1:
+            lines.append(
+                _("Nilai = (%(terms)s) ÷ %(den)s = %(score)s.")
+                % {"terms": terms, "den": dens, "score": num(item["score"])}
+            )
+        else:
+            lines.append(
+                _("Nilai = (%(terms)s) ÷ (%(den)s) = %(score)s.")
+                % {"terms": terms, "den": dens, "score": num(item["score"])}
+            )
+        parts = []
+        for g in order:
+            if g == "rekan_bawahan":
+                pooled = [percent(weights[r]) for r in ("rekan", "bawahan") if weights[r] > 0]
+                parts.append(
+                    _(
+                        "rekan & bawahan digabung (%(weights)s) karena salah satu kelompok "
+                        "kurang dari %(k)s penilai"
+                    )
+                    % {"weights": _join(pooled), "k": k}
+                )
+            else:
+                parts.append(
+                    _("%(group)s %(weight)s")
+                    % {"group": str(GROUP_LABELS.get(g, g)).lower(), "weight": percent(used[g])}
+                )
+        lines.append(_("Bobot %(parts)s.") % {"parts": ", ".join(parts)})
+        full = sum(w for g, w in weights.items() if w > 0)
+        if sum(used.values()) + 1e-9 < full:
+            lines.append(
+                _(
+                    "Kelompok yang tidak menilai butir ini tidak dihitung; karena dibagi jumlah "
+                    "bobot yang dipakai, bobot kelompok lain naik sebanding."
+                )
+            )
+        if round2(_weighted(groups, used)) != round2(float(item["score"])):
+            lines.append(
+                _(
+                    "Rata-rata kelompok di atas ditampilkan dibulatkan; perhitungan memakai "
+                    "nilai lengkapnya dan hanya hasil akhirnya yang dibulatkan."
+                )
+            )
+    if "anonim_dihapus" in flags:
+        lines.append(
+            _(
+                "Penilaian rekan & bawahan tidak dihitung dan tidak ditampilkan: jumlahnya "
+                "kurang dari %(k)s penilai, sehingga dihapus untuk menjaga anonimitas."
+            )
+            % {"k": k}
+        )
+    if policy.get("rater_correction"):
+        lines.append(
+            _(
+                "Koreksi efek penilai aktif: rata-rata kelompok memakai level yang sudah "
+                "dikoreksi dari kecenderungan murah/pelit nilai setiap penilai."
+            )
+        )
+    if item.get("self") is not None:
+        if weights["diri"] > 0:
+            lines.append(
+                _("Penilaian diri (%(self)s) ikut dihitung dengan bobot %(weight)s.")
+                % {"self": level(item["self"]), "weight": percent(weights["diri"])}
+            )
+        else:
+            lines.append(
+                _("Penilaian diri (%(self)s) tidak dihitung (bobot 0) tetapi ditampilkan.")
+                % {"self": level(item["self"])}
+            )
+    return lines
+
+
+def gap(item: Item) -> list[str]:
+    """The gap to the position's standard and whether it is met."""
+    score, required = item.get("score"), item.get("required")
+    if required is None:
+        return [
+            _(
+                "Jabatan ini tidak menetapkan level standar untuk butir ini, jadi selisih "
+                "tidak dihitung."
+            )
+        ]
+    if score is None:
+        return [_("Belum ada nilai, jadi selisih dengan standar tidak dihitung.")]
+    lines = [
+        _("Selisih = nilai − level standar = %(score)s − %(required)s = %(gap)s.")
+        % {"score": num(score), "required": level(required), "gap": num(item["gap"])}
+    ]
+    if item.get("meets"):
+        lines.append(
+            _("Memenuhi standar karena %(score)s ≥ %(required)s.")
+            % {"score": num(score), "required": level(required)}
+        )
+    else:
+        lines.append(
+            _("Belum memenuhi standar karena %(score)s < %(required)s.")
+            % {"score": num(score), "required": level(required)}
+        )
+    return lines
+
+
+def agreement(item: Item, policy: Policy) -> list[str]:
+    """The raters' agreement: sample sd and r_wg = 1 − sd² ÷ 2 (clipped to 0…1)."""
+    n = item.get("n_raters") or 0
+    if item.get("sd") is None or item.get("rwg") is None:
+        return [
+            _(
+                "Kesepakatan penilai tidak dihitung karena kurang dari 2 penilai yang masuk "
+                "nilai (ada %(n)s)."
+            )
+            % {"n": n}
+        ]
+    sd = float(item["sd"])
+    threshold = float(policy.get("low_agreement_rwg", 0.7))
+    lines = [
+        _(
+            "Kesepakatan dihitung dari %(n)s penilai yang masuk nilai: simpangan baku (sd) = "
+            "%(sd)s; r_wg = 1 − sd² ÷ 2 = 1 − %(sd2)s ÷ 2 = %(rwg)s."
+        )
+        % {"n": n, "sd": num(sd), "sd2": num(sd * sd), "rwg": num(item["rwg"])}
+    ]
+    if 1 - sd * sd / 2 < 0:
+        lines.append(_("Hasil di bawah 0 dibatasi menjadi 0."))
+    lines.append(
+        _(
+            "r_wg 1 berarti semua penilai memberi level yang sama, 0 berarti jawaban sangat "
+            "tersebar. Di bawah %(t)s diberi tanda “kesepakatan rendah”: baca nilainya dengan "
+            "hati-hati."
+        )
+        % {"t": num(threshold)}
+    )
+    return lines
+
+
+# --- the employee's summaries -------------------------------------------------------------------
+
+
+def jpm(
+    *,
+    items: Mapping[str, Item],
+    jpm_value: float | None,
+    jpm_category: str,
+    jpm_missing: Sequence[str],
+    policy: Policy,
+    names: Mapping[str, str] | None = None,
+) -> list[str]:
+    """JPM = 100 × Σ min(score, required) ÷ Σ required over the standard's scored competencies."""
+    names = names or {}
+    standard = [(code, it) for code, it in items.items() if it.get("required") is not None]
+    scored = [(code, it) for code, it in standard if it.get("score") is not None]
+    if jpm_value is None or not scored:
+        if not standard:
+            return [_("JPM tidak dihitung karena jabatan ini tidak memiliki standar kompetensi.")]
+        return [_("JPM belum dapat dihitung karena belum ada kompetensi standar yang bernilai.")]
+    mins = [min(float(it["score"]), float(it["required"])) for _code, it in scored]
+    total_required = sum(float(it["required"]) for _code, it in scored)
+    lines = [
+        _("JPM = 100 × (%(mins)s) ÷ (%(required)s) = 100 × %(num)s ÷ %(den)s = %(jpm)s.")
+        % {
+            "mins": _join(
+                f"min({num(it['score'])}; {level(it['required'])})" for _code, it in scored
+            ),
+            "required": _join(level(it["required"]) for _code, it in scored),
+            "num": num(sum(mins)),
+            "den": level(total_required),
+            "jpm": num(jpm_value),
+        },
+        _(
+            "Setiap kompetensi dihitung paling tinggi setinggi level standarnya (min), jadi "
+            "nilai di atas standar tidak menutup kekurangan pada kompetensi lain."
+        ),
+    ]
+    if jpm_missing:
+        lines.append(
+            _("Tidak ikut dihitung karena belum ada nilai: %(items)s.")
+            % {"items": ", ".join(str(names.get(c, c)) for c in jpm_missing)}
+        )
+    set_name = policy.get("jpm_categories", "penempatan")
+    categories = JPM_CATEGORY_SETS.get(set_name, JPM_CATEGORY_SETS["penempatan"])
+    rules = [
+        _("%(category)s bila ≥ %(limit)s") % {"category": JPM_LABELS[name], "limit": level(c / 100)}
+        for name, c in categories[:-1]
+    ]
+    lines.append(
+        _("Kategori: %(rules)s, selain itu %(last)s. %(jpm)s → %(category)s.")
+        % {
+            "rules": ", ".join(rules),
+            "last": JPM_LABELS[categories[-1][0]],
+            "jpm": num(jpm_value),
+            "category": JPM_LABELS.get(jpm_category, jpm_category),
+        }
+    )
+    return lines
+
+
+def perilaku(
+    *,
+    items: Mapping[str, Item],
+    behaviour_codes: Sequence[str],
+    score: float | None,
+    suggested: str,
+    rating: str,
+    policy: Policy,
+    decided: bool,
+) -> list[str]:
+    """The perilaku score (mean of the BerAKHLAK item scores), the suggested and final rating."""
+    scores = [
+        float(items[c]["score"])
+        for c in behaviour_codes
+        if c in items and items[c].get("score") is not None
+    ]
+    if score is None or not scores:
+        return [_("Nilai perilaku belum ada karena belum ada butir BerAKHLAK yang bernilai.")]
+    thresholds = policy.get("perilaku_thresholds") or {"di_atas": 3.5, "di_bawah": 2.5}
+    lines = [
+        _(
+            "Nilai perilaku = rata-rata nilai %(n)s butir BerAKHLAK yang ada nilainya = "
+            "(%(terms)s) ÷ %(n)s = %(score)s."
+        )
+        % {"n": len(scores), "terms": _join(num(s) for s in scores), "score": num(score)},
+        _(
+            "Saran rating: %(above)s bila ≥ %(hi)s, %(below)s bila < %(lo)s, selain itu "
+            "%(as)s. %(score)s → %(suggested)s."
+        )
+        % {
+            "above": RATING_LABELS["di_atas_ekspektasi"],
+            "below": RATING_LABELS["di_bawah_ekspektasi"],
+            "as": RATING_LABELS["sesuai_ekspektasi"],
+            "hi": num(thresholds["di_atas"]),
+            "lo": num(thresholds["di_bawah"]),
+            "score": num(score),
+            "suggested": RATING_LABELS.get(suggested, suggested),
+        },
+    ]
+    if rating and rating != suggested:
+        lines.append(
+            _("Atasan mengubah rating perilaku menjadi %(rating)s, dengan alasan tertulis.")
+            % {"rating": RATING_LABELS.get(rating, rating)}
+        )
+    elif decided:
+        lines.append(_("Atasan mengonfirmasi saran ini."))
+    else:
+        lines.append(_("Atasan belum mengonfirmasi; sementara dipakai rating yang disarankan."))
+    return lines
+
+
+def hasil_kerja(value: str) -> list[str]:
+    if not value:
+        return [_("Rating hasil kerja belum ditetapkan oleh atasan langsung.")]
+    return [
+        _(
+            "Rating hasil kerja ditetapkan atasan langsung (atau diimpor pengelola kinerja) "
+            "dari capaian SKP; aplikasi ini tidak menghitungnya. Nilainya: %(rating)s."
+        )
+        % {"rating": RATING_LABELS.get(value, value)}
+    ]
+
+
+def predikat(*, hasil_kerja: str, rating: str, value: str) -> list[str]:
+    """The predikat from the PermenPANRB 6/2022 matrix: the row of the hasil kerja rating."""
+    if not hasil_kerja or not rating or not value:
+        missing = []
+        if not hasil_kerja:
+            missing.append(_("rating hasil kerja"))
+        if not rating:
+            missing.append(_("rating perilaku"))
+        return [
+            _("Predikat belum ada karena %(missing)s belum ada.")
+            % {"missing": _(" dan ").join(str(m) for m in missing) or _("datanya")}
+        ]
+    row = [
+        _("perilaku %(rating)s → %(predikat)s")
+        % {
+            "rating": str(RATING_LABELS[p]).lower(),
+            "predikat": PREDIKAT_LABELS[PREDIKAT_MATRIX[(hasil_kerja, p)]],
+        }
+        for p in ("di_bawah_ekspektasi", "sesuai_ekspektasi", "di_atas_ekspektasi")
+    ]
+    return [
+        _("Predikat dari tabel PermenPANRB 6/2022, baris hasil kerja %(hasil)s: %(row)s.")
+        % {"hasil": str(RATING_LABELS[hasil_kerja]).lower(), "row": "; ".join(row)},
+        _("Rating perilaku %(rating)s → predikat %(predikat)s.")
+        % {
+            "rating": str(RATING_LABELS[rating]).lower(),
+            "predikat": PREDIKAT_LABELS.get(value, value),
+        },
+    ]
+
+
+def nine_box(*, predikat_value: str, jpm_category: str, box: int | None) -> list[str]:
+    """The 9-box: kinerja from the predikat, potensial from the JPM category."""
+    if box is None or not predikat_value or not jpm_category:
+        return [_("Posisi 9-box belum ada karena predikat atau kategori JPM belum ada.")]
+    kinerja = kinerja_axis(predikat_value) or ""
+    potensial = potensial_axis(jpm_category) or ""
+    tops = [
+        [JPM_LABELS[name] for name, _c in categories]
+        for categories in JPM_CATEGORY_SETS.values()
+        if jpm_category in [name for name, _c in categories]
+    ][0]
+    return [
+        _(
+            "Sumbu kinerja dari predikat: Sangat Baik → di atas ekspektasi, Baik → sesuai "
+            "ekspektasi, lainnya → di bawah ekspektasi. %(predikat)s → %(kinerja)s."
+        )
+        % {"predikat": PREDIKAT_LABELS[predikat_value], "kinerja": AXIS_LABELS[kinerja]},
+        _(
+            "Sumbu potensial dari kategori JPM: %(top)s → tinggi, %(middle)s → menengah, "
+            "%(bottom)s → rendah. %(category)s → %(potensial)s."
+        )
+        % {
+            "top": tops[0],
+            "middle": tops[1],
+            "bottom": tops[2],
+            "category": JPM_LABELS[jpm_category],
+            "potensial": AXIS_LABELS[potensial],
+        },
+        _("Kotak = kinerja %(kinerja)s × potensial %(potensial)s = %(box)s.")
+        % {"kinerja": AXIS_LABELS[kinerja], "potensial": AXIS_LABELS[potensial], "box": box},
+    ]
+
+
+def self_view(policy: Policy) -> list[str]:
+    """How blind spots and hidden strengths are found."""
+    gap_value = num(float(policy.get("blind_spot_gap", 1.0)))
+    return [
+        _(
+            "Titik buta: penilaian diri − nilai dari orang lain ≥ %(gap)s (Anda menilai diri "
+            "lebih tinggi). Kekuatan tersembunyi: penilaian diri − nilai ≤ −%(gap)s (orang lain "
+            "menilai Anda lebih tinggi)."
+        )
+        % {"gap": gap_value}
+    ]
