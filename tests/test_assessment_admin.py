@@ -209,11 +209,24 @@ def test_admin_runs_a_cycle_from_draft_to_final_and_every_step_is_audited(client
         cycle.refresh_from_db()
         assert cycle.status == status
 
-    finalise = reverse("assessment:cycle_transition", args=[cycle.pk, "finalise"])
+    # "Tetapkan final" is not a lifecycle button any more: the closed cycle links to its results,
+    # where the results are computed and finalised together with the cycle.
+    old_finalise = reverse("assessment:cycle_transition", args=[cycle.pk, "finalise"])
+    assert client.post(old_finalise).status_code == 404
+    detail = client.get(reverse("assessment:cycle_detail", args=[cycle.pk])).content.decode()
+    results_page = reverse("results:cycle", args=[cycle.pk])
+    assert "Hasil & finalisasi" in detail and results_page in detail
+    assert "Tetapkan final" not in detail
+    client.post(reverse("results:compute", args=[cycle.pk]))
+    finalise = reverse("results:finalise", args=[cycle.pk])
     assert "permanen" in client.get(finalise).content.decode()
     client.post(finalise)
     cycle.refresh_from_db()
     assert cycle.status == Cycle.Status.FINAL
+    assert (
+        "Hasil & finalisasi"
+        in client.get(reverse("assessment:cycle_detail", args=[cycle.pk])).content.decode()
+    )
 
     assert actions(world.agency) == [
         "cycle.create",
@@ -223,7 +236,9 @@ def test_admin_runs_a_cycle_from_draft_to_final_and_every_step_is_audited(client
         "cycle.close",
         "cycle.reopen",
         "cycle.close",
+        "results.compute",
         "cycle.finalise",
+        "results.finalise",
     ]
 
 
@@ -316,7 +331,11 @@ def test_final_cycle_refuses_every_change_and_nothing_changes(client, world, fra
     response = client.post(reverse("assessment:cycle_edit", args=[cycle.pk]), cycle_post())
     assert response.status_code == 200
     assert "final" in response.content.decode()
-    for action in ["start", "close", "reopen", "finalise"]:
+    assert (
+        client.post(reverse("assessment:cycle_transition", args=[cycle.pk, "finalise"])).status_code
+        == 404
+    )
+    for action in ["start", "close", "reopen"]:
         page = client.post(
             reverse("assessment:cycle_transition", args=[cycle.pk, action]), follow=True
         )

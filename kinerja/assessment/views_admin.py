@@ -50,8 +50,9 @@ ACTIONS = {
     "start": Action(Cycle.Status.DRAFT, gettext_lazy("Mulai siklus"), "btn-success"),
     "close": Action(Cycle.Status.RUNNING, gettext_lazy("Tutup pengisian"), "btn-warning"),
     "reopen": Action(Cycle.Status.CLOSED, gettext_lazy("Buka kembali"), "btn-outline-primary"),
-    "finalise": Action(Cycle.Status.CLOSED, gettext_lazy("Tetapkan final"), "btn-danger"),
 }
+# "Tetapkan final" is not here: a cycle becomes final with its computed results, on the results
+# page (results:finalise → results_finalise).
 EDITABLE_ASSIGNMENTS = (Cycle.Status.DRAFT, Cycle.Status.RUNNING)
 
 

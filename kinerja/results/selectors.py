@@ -131,3 +131,24 @@ def perilaku_decisions(*, cycle: Cycle, employee_ids: list[int]) -> dict[int, An
         for d in PerilakuDecision.objects.filter(cycle=cycle, employee_id__in=employee_ids)
     }
 
+
+
+def agency_cycles_with_results(*, agency: Agency) -> QuerySet[Cycle]:
+    """The agency's cycles, newest first, each with its stored results snapshot (or none)."""
+    return (
+        Cycle.objects.filter(agency=agency).select_related("result").order_by("-period_end", "-id")
+    )
+
+
+def agency_results(
+    *, cycle: Cycle, search: str = "", unit_ids: list[int] | None = None
+) -> QuerySet[EmployeeResult]:
+    """The cycle's employee results for the agency pages and API: by name or NIP, by units."""
+    from django.db.models import Q
+
+    qs = results_of_cycle(cycle=cycle)
+    if search:
+        qs = qs.filter(Q(employee__name__icontains=search) | Q(employee__nip__icontains=search))
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    return qs

@@ -1,17 +1,473 @@
-"""The admin's and leadership's results pages (helper D builds these)."""
+"""The HR admin's and the leadership's results pages: the agency's cycles, one cycle's results
+(compute, finalise, rater correction, heatmap, predikat distribution, employee list), calibration,
+flagged items and the exports. Pages read the stored snapshot; only the admin's buttons write,
+through the services. Another agency's cycle, or a person without the right, gets 404."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from kinerja.assessment.models import Cycle
 from kinerja.core import permissions
-from kinerja.core.views import agency_required
+from kinerja.core.errors import KinerjaError
+from kinerja.core.tenancy import get_for_agency_or_404
+from kinerja.core.types import AgencyRequest
+from kinerja.core.views import agency_required, show_error
+from kinerja.organisation.models import Employee, OrgUnit
+from kinerja.organisation.selectors import unit_choices, unit_descendant_ids
+
+from . import exports, selectors, services
+from .models import CycleResult, OrganisationPredikat, Predikat
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+view = agency_required(permissions.can_view_agency_results)
+manage = agency_required(permissions.can_manage_results)
+
+FLAG_LABELS: dict[str, Any] = {
+    "tidak_ada_data": gettext_lazy("tidak ada penilaian yang dapat dihitung"),
+    "anonim_dihapus": gettext_lazy(
+        "masukan rekan/bawahan di bawah ambang anonimitas: tidak dihitung dan tidak ditampilkan"
+    ),
+    "anonim_digabung": gettext_lazy("rekan dan bawahan digabung agar tetap anonim"),
+    "kesepakatan_rendah": gettext_lazy("kesepakatan antarpenilai rendah"),
+}
+PREDIKAT_LABELS = dict(Predikat.choices)
+ORGANISATION_LABELS = dict(OrganisationPredikat.choices)
+RELATION_LABELS: dict[str, Any] = {
+    "atasan": gettext_lazy("atasan"),
+    "rekan": gettext_lazy("rekan"),
+    "bawahan": gettext_lazy("bawahan"),
+    "diri": gettext_lazy("diri sendiri"),
+}
 
 
-@agency_required(permissions.can_view_agency_results)
-def agency(request) -> HttpResponse:  # placeholder, replaced by the full page
-    return HttpResponse("")
+def flag_words(flags: list[str]) -> list[str]:
+    return [str(FLAG_LABELS.get(code, code)) for code in flags]
 
 
-urlpatterns = [path("instansi/", agency, name="agency")]
+def _cycle(request: AgencyRequest, cycle_id: int) -> Cycle:
+    return get_for_agency_or_404(
+        Cycle.objects.select_related("result", "agency"), request.agency, pk=cycle_id
+    )
+
+
+def _result(cycle: Cycle) -> CycleResult | None:
+    return getattr(cycle, "result", None)  # reverse one-to-one: missing = not computed
+
+
+def results_status_label(result: CycleResult | None) -> Any:
+    if result is None:
+        return _("Belum dihitung")
+    return result.get_status_display()
+
+
+# --- the agency's cycles -------------------------------------------------------------------------
+
+
+@view
+def agency(request: AgencyRequest) -> HttpResponse:
+    cycles = selectors.agency_cycles_with_results(agency=request.agency)
+    page = Paginator(cycles, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(c, _result(c), results_status_label(_result(c))) for c in page]
+    return render(request, "results/admin/agency.html", {"page": page, "rows": rows})
+
+
+# --- one cycle -----------------------------------------------------------------------------------
+
+
+@dataclass
+class HeatCell:
+    gap: float | None
+    n: int = 0
+    below: int = 0
+
+    @property
+    def css(self) -> str:
+        """Colour by the gap as shown: red below the standard, green above; text says the value."""
+        if self.gap is None:
+            return ""
+        if self.gap <= -1:
+            return "bg-danger text-white"
+        if self.gap < -0.25:
+            return "bg-danger-subtle"
+        if self.gap <= 0.25:
+            return "bg-light"
+        if self.gap < 1:
+            return "bg-success-subtle"
+        return "bg-success text-white"
+
+
+def heatmap(cycle: Cycle, result: CycleResult | None) -> dict[str, Any]:
+    """Units × competencies of the stored mean gaps (CycleResult.summary["heatmap"])."""
+    data: dict[str, dict[str, list]] = (result.summary.get("heatmap") or {}) if result else {}
+    if not data:
+        return {"columns": [], "rows": []}
+    names = {item["code"]: item["name"] for item in cycle.items}
+    order = [item["code"] for item in cycle.items]
+    present = {code for cells in data.values() for code in cells}
+    columns = [c for c in order if c in present] + sorted(present - set(order))
+    units = dict(
+        OrgUnit.objects.filter(agency=cycle.agency, pk__in=[int(k) for k in data]).values_list(
+            "pk", "name"
+        )
+    )
+    rows = []
+    for unit_id, cells in sorted(data.items(), key=lambda kv: units.get(int(kv[0]), kv[0])):
+        rows.append(
+            (
+                units.get(int(unit_id), unit_id),
+                [HeatCell(*cells[c]) if c in cells else HeatCell(None) for c in columns],
+            )
+        )
+    return {"columns": [(c, names.get(c, c)) for c in columns], "rows": rows}
+
+
+def violation_text(organisation: str, violation: dict[str, Any]) -> str:
+    """One broken SE 3/2023 rule in plain Indonesian, with the value as shown."""
+    who = _(" atau ").join(str(PREDIKAT_LABELS.get(p, p)) for p in violation["predikat"])
+    values = {
+        "org": ORGANISATION_LABELS.get(organisation, organisation),
+        "who": who,
+        "limit": violation["limit_percent"],
+        "actual": number_format(violation["actual_percent"], 2),
+    }
+    if violation["rule"] == "at_most":
+        text = _(
+            "Predikat organisasi %(org)s: paling banyak %(limit)s %% pegawai berpredikat "
+            "%(who)s — saat ini %(actual)s %%"
+        )
+    elif violation["rule"] == "at_least":
+        text = _(
+            "Predikat organisasi %(org)s: paling sedikit %(limit)s %% pegawai berpredikat "
+            "%(who)s — saat ini %(actual)s %%"
+        )
+    else:
+        text = _(
+            "Predikat organisasi %(org)s: harus ada pegawai berpredikat %(who)s — saat ini "
+            "%(actual)s %%"
+        )
+    return text % values
+
+
+def distribution(cycle: Cycle) -> dict[str, Any]:
+    """Counts of predikat per unit, the predikat organisasi set, and the kurva checks."""
+    by_unit = selectors.predikat_counts_by_unit(cycle=cycle)
+    units = dict(
+        OrgUnit.objects.filter(agency=cycle.agency, pk__in=list(by_unit)).values_list("pk", "name")
+    )
+    codes = list(PREDIKAT_LABELS)
+    table = []
+    for unit_id, counts in sorted(by_unit.items(), key=lambda kv: units.get(kv[0], "")):
+        table.append(
+            (units.get(unit_id, ""), [counts.get(c, 0) for c in codes], counts.get(None, 0))
+        )
+    checks = []
+    for setting, dist in selectors.distribution_checks(cycle=cycle):
+        total = sum(dist.counts.values())
+        checks.append(
+            {
+                "label": dist.unit,
+                "predikat": setting.get_predikat_display(),
+                "total": total,
+                "rows": [
+                    (PREDIKAT_LABELS[c], dist.counts.get(c, 0), dist.percent.get(c, 0))
+                    for c in codes
+                ],
+                "violations": [violation_text(setting.predikat, v) for v in dist.violations],
+                "settings": setting,
+            }
+        )
+    return {
+        "headers": [PREDIKAT_LABELS[c] for c in codes],
+        "table": table,
+        "checks": checks,
+    }
+
+
+def predikat_form(cycle: Cycle, units: list[tuple[int, str]]) -> list[dict[str, Any]]:
+    """One select per unit (and the agency), with the current predikat organisasi."""
+    current = {
+        s.unit_id: s.predikat
+        for s in cycle.unit_predikat.all()  # type: ignore[attr-defined]
+    }
+    rows = [{"field": "unit_agency", "label": str(cycle.agency), "value": current.get(None, "")}]
+    rows += [
+        {"field": f"unit_{pk}", "label": label, "value": current.get(pk, "")} for pk, label in units
+    ]
+    return rows
+
+
+def _unit_filter(request: AgencyRequest) -> tuple[int | None, list[int] | None]:
+    raw = request.GET.get("unit", "")
+    if not raw.isdigit():
+        return None, None
+    unit_id = int(raw)
+    return unit_id, unit_descendant_ids(agency=request.agency, unit_id=unit_id)
+
+
+def _policy(cycle: Cycle, result: CycleResult | None) -> dict[str, Any]:
+    """The policy of the last computation, or what the next one would use."""
+    if result is not None:
+        policy = dict(result.policy)
+    else:
+        policy = {
+            "weights": {k: float(v) for k, v in cycle.weights.items()},
+            "min_anonymous_raters": cycle.anonymity_threshold,
+            "rater_correction": cycle.rater_correction,
+            "jpm_categories": cycle.jpm_categories,
+        }
+    weights = policy.get("weights", {})
+    return {
+        "weights": [
+            (RELATION_LABELS.get(r, r), round(100 * float(weights.get(r, 0))))
+            for r in ("atasan", "rekan", "bawahan", "diri")
+        ],
+        "k": policy.get("min_anonymous_raters"),
+        "rater_correction": policy.get("rater_correction"),
+        "jpm_categories": dict(Cycle.JpmCategories.choices).get(
+            policy.get("jpm_categories", ""), policy.get("jpm_categories", "")
+        ),
+    }
+
+
+@view
+def cycle_results(request: AgencyRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_id)
+    result = _result(cycle)
+    search = request.GET.get("q", "").strip()
+    unit_id, unit_ids = _unit_filter(request)
+    employees = selectors.agency_results(cycle=cycle, search=search, unit_ids=unit_ids)
+    can_manage = permissions.can_manage_results(request.user, request.agency)
+    not_final = cycle.status != Cycle.Status.FINAL
+    units = unit_choices(agency=request.agency)
+    return render(
+        request,
+        "results/admin/cycle.html",
+        {
+            "cycle": cycle,
+            "result": result,
+            "status_label": results_status_label(result),
+            "policy": _policy(cycle, result),
+            "can_manage": can_manage,
+            "can_compute": can_manage and not_final and cycle.status == Cycle.Status.CLOSED,
+            "can_finalise": can_manage and not_final and result is not None,
+            "can_change": can_manage and not_final,
+            "heatmap": heatmap(cycle, result),
+            "distribution": distribution(cycle) if result else None,
+            "predikat_rows": predikat_form(cycle, units) if can_manage and not_final else [],
+            "organisation_choices": OrganisationPredikat.choices,
+            "page": Paginator(employees, PAGE_SIZE).get_page(request.GET.get("page")),
+            "q": search,
+            "unit_id": unit_id,
+            "units": units,
+        },
+    )
+
+
+@manage
+@require_POST
+def compute(request: AgencyRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_id)
+    try:
+        result = services.results_compute(cycle=cycle, acting_user=request.user)
+    except KinerjaError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Hasil dihitung: %(n)d pegawai, %(f)d dengan catatan.")
+            % {"n": result.summary.get("employees", 0), "f": result.summary.get("flagged", 0)},
+        )
+    return redirect("results:cycle", cycle_id=cycle.pk)
+
+
+@manage
+def finalise(request: AgencyRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_id)
+    result = _result(cycle)
+    if request.method == "POST":
+        try:
+            services.results_finalise(cycle=cycle, acting_user=request.user)
+        except KinerjaError as error:
+            show_error(request, error)
+        else:
+            messages.success(
+                request,
+                _("Hasil siklus %(name)s ditetapkan final.") % {"name": cycle.name},
+            )
+        return redirect("results:cycle", cycle_id=cycle.pk)
+    return render(
+        request,
+        "results/admin/finalise_confirm.html",
+        {
+            "cycle": cycle,
+            "result": result,
+            "allowed": result is not None and cycle.status == Cycle.Status.CLOSED,
+        },
+    )
+
+
+@manage
+@require_POST
+def rater_correction(request: AgencyRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_id)
+    enabled = request.POST.get("enabled") == "1"
+    try:
+        services.rater_correction_set(cycle=cycle, enabled=enabled, acting_user=request.user)
+    except KinerjaError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Koreksi efek penilai diaktifkan. Hitung ulang hasil agar berlaku.")
+            if enabled
+            else _("Koreksi efek penilai dimatikan. Hitung ulang hasil agar berlaku."),
+        )
+    back = "results:calibration" if request.POST.get("back") == "kalibrasi" else "results:cycle"
+    return redirect(back, cycle_id=cycle.pk)
+
+
+@manage
+@require_POST
+def unit_predikat(request: AgencyRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_id)
+    units = {f"unit_{pk}": pk for pk, _label in unit_choices(agency=request.agency)}
+    current = {s.unit_id: s.predikat for s in cycle.unit_predikat.all()}  # type: ignore[attr-defined]
+    wanted: list[tuple[int | None, str]] = []
+    for key, value in request.POST.items():
+        if key == "unit_agency":
+            wanted.append((None, value))
+        elif key in units:
+            wanted.append((units[key], value))
+    changed = [(pk, value) for pk, value in wanted if current.get(pk, "") != value]
+    objects = {
+        u.pk: u
+        for u in OrgUnit.objects.filter(
+            agency=request.agency, pk__in=[pk for pk, _v in changed if pk]
+        )
+    }
+    try:
+        for pk, value in changed:
+            services.unit_predikat_set(
+                cycle=cycle,
+                unit=objects[pk] if pk else None,
+                predikat=value,
+                acting_user=request.user,
+            )
+    except KinerjaError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Predikat organisasi disimpan (%(n)d perubahan). Predikat pegawai tidak diubah.")
+            % {"n": len(changed)},
+        )
+    return redirect("results:cycle", cycle_id=cycle.pk)
+
+
+# --- calibration and flagged items ---------------------------------------------------------------
+
+
+@view
+def calibration(request: AgencyRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_id)
+    result = _result(cycle)
+    effects = (result.summary.get("rater_effects") or []) if result else []
+    page = Paginator(effects, PAGE_SIZE).get_page(request.GET.get("page"))
+    people = {
+        e.pk: e
+        for e in Employee.objects.filter(
+            agency=cycle.agency, pk__in=[row["employee"] for row in page]
+        ).select_related("unit", "position")
+    }
+    rows = [(people.get(row["employee"]), row["b"], row["n"]) for row in page]
+    return render(
+        request,
+        "results/admin/calibration.html",
+        {
+            "cycle": cycle,
+            "result": result,
+            "page": page,
+            "rows": rows,
+            "used_correction": bool(result and result.policy.get("rater_correction")),
+            "can_change": permissions.can_manage_results(request.user, request.agency)
+            and cycle.status != Cycle.Status.FINAL,
+        },
+    )
+
+
+@view
+def flagged(request: AgencyRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_id)
+    names = {item["code"]: item["name"] for item in cycle.items}
+    page = Paginator(selectors.flagged_results(cycle=cycle), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        (
+            r,
+            [
+                (code, names.get(code, code), flag_words(item["flags"]))
+                for code, item in r.items.items()
+                if item.get("flags")
+            ],
+        )
+        for r in page
+    ]
+    return render(
+        request,
+        "results/admin/flagged.html",
+        {"cycle": cycle, "result": _result(cycle), "page": page, "rows": rows},
+    )
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+
+@view
+def export_xlsx(request: AgencyRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_id)
+    if _result(cycle) is None:
+        raise Http404(_("Hasil siklus ini belum dihitung."))
+    response = HttpResponse(exports.results_xlsx(cycle=cycle), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="hasil-siklus-{cycle.pk}.xlsx"'
+    return response
+
+
+@view
+def export_csv(request: AgencyRequest, cycle_id: int) -> StreamingHttpResponse:
+    cycle = _cycle(request, cycle_id)
+    if _result(cycle) is None:
+        raise Http404(_("Hasil siklus ini belum dihitung."))
+    response = StreamingHttpResponse(
+        exports.results_csv(cycle=cycle), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="hasil-siklus-{cycle.pk}.csv"'
+    return response
+
+
+urlpatterns = [
+    path("instansi/", agency, name="agency"),
+    path("instansi/<int:cycle_id>/", cycle_results, name="cycle"),
+    path("instansi/<int:cycle_id>/hitung/", compute, name="compute"),
+    path("instansi/<int:cycle_id>/final/", finalise, name="finalise"),
+    path("instansi/<int:cycle_id>/koreksi-penilai/", rater_correction, name="rater_correction"),
+    path("instansi/<int:cycle_id>/predikat-organisasi/", unit_predikat, name="unit_predikat"),
+    path("instansi/<int:cycle_id>/kalibrasi/", calibration, name="calibration"),
+    path("instansi/<int:cycle_id>/catatan/", flagged, name="flagged"),
+    path("instansi/<int:cycle_id>/hasil.xlsx", export_xlsx, name="export_xlsx"),
+    path("instansi/<int:cycle_id>/hasil.csv", export_csv, name="export_csv"),
+]

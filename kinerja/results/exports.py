@@ -1,0 +1,142 @@
+"""Exports of a cycle's stored results: one row per employee × item, XLSX and CSV.
+
+Only what the results rows hold leaves: anonymous group means only as stored (they passed the
+threshold in the scoring engine), never a rater's identity or a single answer."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kinerja.assessment.models import Cycle
+
+from . import selectors
+from .models import EmployeeResult
+
+GROUPS = ("atasan", "rekan", "bawahan", "rekan_bawahan")
+CHUNK = 2_000
+
+# Machine-friendly column keys (stable for scripts), in order.
+COLUMNS = [
+    "nip",
+    "nama",
+    "unit",
+    "jabatan",
+    "item",
+    "nama_item",
+    "skor",
+    "standar",
+    "gap",
+    "memenuhi",
+    "n_penilai",
+    "sd",
+    "rwg",
+    "catatan",
+    *(f"rerata_{g}" for g in GROUPS),
+    "nilai_diri",
+    "jpm",
+    "kategori_jpm",
+    "perilaku",
+    "rating_perilaku",
+    "hasil_kerja",
+    "predikat",
+    "nine_box",
+]
+
+
+def result_rows(*, cycle: Cycle) -> Iterator[list[Any]]:
+    """Every employee × item of the stored results, in name order; employee values repeated."""
+    names = {item["code"]: item["name"] for item in cycle.items}
+    order = {item["code"]: i for i, item in enumerate(cycle.items)}
+    results = selectors.results_of_cycle(cycle=cycle)
+    r: EmployeeResult
+    for r in results.iterator(chunk_size=CHUNK):
+        person = [r.employee.nip, r.employee.name, r.unit.name, r.position.name]
+        tail = [
+            r.jpm,
+            r.jpm_category,
+            r.perilaku_score,
+            r.perilaku_rating,
+            r.hasil_kerja,
+            r.predikat,
+            r.nine_box,
+        ]
+        for code in sorted(r.items, key=lambda c: (order.get(c, len(order)), c)):
+            item = r.items[code]
+            groups = item.get("groups") or {}
+            yield [
+                *person,
+                code,
+                names.get(code, code),
+                item.get("score"),
+                item.get("required"),
+                item.get("gap"),
+                item.get("meets"),
+                item.get("n_raters"),
+                item.get("sd"),
+                item.get("rwg"),
+                " ".join(item.get("flags") or ()),
+                *((groups.get(g) or {}).get("mean") for g in GROUPS),
+                item.get("self"),
+                *tail,
+            ]
+
+
+def results_xlsx(*, cycle: Cycle) -> bytes:
+    """A streaming (write-only) workbook: a results sheet and a notes sheet."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Hasil")[:31])
+    bold = Font(bold=True)
+    header = []
+    for name in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in result_rows(cycle=cycle):
+        sheet.append(row)
+    notes = workbook.create_sheet(_("Petunjuk")[:31])
+    for line in _notes(cycle):
+        notes.append([line])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _notes(cycle: Cycle) -> list[str]:
+    result = getattr(cycle, "result", None)
+    return [
+        _("Siklus: %(name)s") % {"name": cycle.name},
+        _("Status hasil: %(s)s") % {"s": result.get_status_display() if result else "-"},
+        _("Versi penilaian: %(v)s") % {"v": result.scoring_version if result else "-"},
+        _("Satu baris per pegawai × butir; kolom jpm sampai nine_box berulang per pegawai."),
+        _(
+            "Rerata rekan/bawahan hanya ada bila kelompoknya memenuhi ambang anonimitas; "
+            "identitas penilai tidak pernah diekspor."
+        ),
+        _(
+            "catatan: tidak_ada_data, anonim_dihapus, anonim_digabung, kesepakatan_rendah "
+            "(lihat panduan penilaian)."
+        ),
+    ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def results_csv(*, cycle: Cycle) -> Iterator[str]:
+    """The same rows as CSV (UTF-8 with BOM so Excel reads it), streamed line by line."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(COLUMNS)
+    for row in result_rows(cycle=cycle):
+        yield writer.writerow(["" if v is None else v for v in row])
