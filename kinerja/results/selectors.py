@@ -132,7 +132,6 @@ def perilaku_decisions(*, cycle: Cycle, employee_ids: list[int]) -> dict[int, An
     }
 
 
-
 def agency_cycles_with_results(*, agency: Agency) -> QuerySet[Cycle]:
     """The agency's cycles, newest first, each with its stored results snapshot (or none)."""
     return (
