@@ -18,6 +18,7 @@ from kinerja.core import permissions
 from kinerja.core.errors import KinerjaError, NotFound
 from kinerja.core.tenancy import get_for_agency
 from kinerja.organisation.models import Employee
+from kinerja.results.services import results_finalise
 
 from .common import Pages, require
 from .urls import api
@@ -394,8 +395,12 @@ def get_cycle(request: HttpRequest, cycle_id: int):
 
 @router.post("/cycles/{int:cycle_id}/transition", response=CycleOut)
 def transition(request: HttpRequest, cycle_id: int, payload: TransitionIn):
-    """`start` (draf → berjalan), `close`, `reopen` (ditutup → berjalan) or `finalise`."""
+    """`start` (draf → berjalan), `close`, `reopen` (ditutup → berjalan) or `finalise` (the
+    computed results become final with the cycle: the same as POST …/results/finalise)."""
     cycle = _cycle(request, cycle_id, permissions.can_manage_cycles)
+    if payload.action == "finalise":
+        results_finalise(cycle=cycle, acting_user=request.user)
+        return Cycle.objects.get(pk=cycle.pk)
     return services.cycle_transition(cycle=cycle, action=payload.action, acting_user=request.user)
 
 
