@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kinerja.core.models import AuditEvent
-from kinerja.results import explain, services
+from kinerja.results import charts, explain, services
 from kinerja.results.models import EmployeeResult, PerilakuDecision
 
 from .conftest import make_employee
@@ -155,6 +155,26 @@ def test_jpm_perilaku_predikat_and_nine_box_texts():
     lines = explain.nine_box(predikat_value="baik", jpm_category="cukup_optimal", box=5)
     assert lines[-1] == "Kotak = kinerja sesuai ekspektasi × potensial menengah = 5."
     assert "Cukup Optimal → menengah" in lines[1]
+
+
+def test_radar_chart_is_scalable_accessible_svg():
+    svg = charts.radar_svg(
+        labels=["Integritas", "Kerjasama", "Komunikasi"],
+        series=[
+            charts.Series("score", "Nilai dari orang lain", [3.5, None, 2.0]),
+            charts.Series("self", "Penilaian diri", [5, 4, 4]),
+            charts.Series("required", "Level standar", [3, 3, 2]),
+        ],
+        title="Profil kompetensi <Sari>",
+        desc="Grafik radar",
+    )
+    assert svg.startswith("<svg") and 'role="img"' in svg and "viewBox=" in svg
+    head = svg[: svg.index(">")]
+    assert " width=" not in head and " height=" not in head  # scales with its container
+    assert '<title id="radar-title">Profil kompetensi &lt;Sari&gt;</title>' in svg
+    assert '<desc id="radar-desc">Grafik radar</desc>' in svg
+    assert "Integritas" in svg and "Penilaian diri" in svg  # text stays text
+    assert charts.radar_svg(labels=["A", "B"], series=[], title="t", desc="d") == ""
 
 
 # --- pages --------------------------------------------------------------------------------------
@@ -423,3 +443,10 @@ def test_team_page_query_count_does_not_grow_with_the_team(client, world, comput
     html = client.get(url).content.decode()
     assert html.count(f"/hasil/tim/{computed.pk}/") >= 6
     assert team_queries(client, url) == small
+
+
+@pytest.mark.parametrize("role", ["staff", "peer", "outsider"])
+def test_another_employees_member_page_is_not_found(client, world, final, role):
+    other = world.peer_employee if role == "staff" else world.supervisor_employee
+    url = reverse("results:member", args=[final.pk, other.pk])
+    assert get(client, user_of(world, role), url).status_code == 404

@@ -8,6 +8,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 import matplotlib
@@ -32,14 +33,29 @@ class Series:
 
 def radar_svg(*, labels: Sequence[str], series: Sequence[Series], title: str, desc: str) -> str:
     """A radar (spider) chart on the 1–5 scale as an SVG string that scales to its container.
-    Empty when there are fewer than three axes (a radar needs a polygon)."""
+    Empty when there are fewer than three axes (a radar needs a polygon). Drawing takes about
+    0.15 s, so the same chart (stored results rarely change) is drawn once per process."""
+    frozen = tuple((s.key, str(s.label), tuple(s.values)) for s in series)
+    return _radar(tuple(str(label) for label in labels), frozen, str(title), str(desc))
+
+
+@lru_cache(maxsize=512)
+def _radar(
+    labels: tuple[str, ...],
+    frozen: tuple[tuple[str, str, tuple[float | None, ...]], ...],
+    title: str,
+    desc: str,
+) -> str:
+    series = [Series(key, label, values) for key, label, values in frozen]
     n = len(labels)
     if n < 3:
         return ""
-    angles = [math.pi / 2 - 2 * math.pi * i / n for i in range(n)]  # clockwise from the top
+    angles = [2 * math.pi * i / n for i in range(n)]
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kinerja"}):
         fig = Figure(figsize=(6.4, 5.6))
         ax = fig.add_subplot(projection="polar")
+        ax.set_theta_offset(math.pi / 2)  # the first competency at the top, then clockwise
+        ax.set_theta_direction(-1)
         closed = [*angles, angles[0]]
         for s in series:
             colour, style, marker = SERIES_STYLE.get(s.key, ("#666666", "-", None))
