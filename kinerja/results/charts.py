@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
+from matplotlib.projections.polar import PolarAxes  # noqa: E402
 
 SERIES_STYLE = {  # colour-blind safe (Okabe–Ito), each series also has its own line style
     "score": ("#0072B2", "-", "o"),
@@ -53,7 +54,7 @@ def _radar(
     angles = [2 * math.pi * i / n for i in range(n)]
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kinerja"}):
         fig = Figure(figsize=(6.4, 5.6))
-        ax = fig.add_subplot(projection="polar")
+        ax: PolarAxes = fig.add_subplot(projection="polar")  # type: ignore[assignment]
         ax.set_theta_offset(math.pi / 2)  # the first competency at the top, then clockwise
         ax.set_theta_direction(-1)
         closed = [*angles, angles[0]]

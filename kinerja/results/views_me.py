@@ -364,7 +364,8 @@ class PerilakuForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(WorkResult.Rating.choices)
         self.suggested = suggested
-        self.fields["rating"].choices = [
+        rating_field: forms.ChoiceField = self.fields["rating"]  # type: ignore[assignment]
+        rating_field.choices = [
             (
                 value,
                 _("%(rating)s (disarankan)") % {"rating": labels[value]}
