@@ -371,3 +371,15 @@ def test_cycle_page_and_list_query_counts_do_not_grow_with_employees(client, db,
         )
     assert counts[0] == counts[1], counts
     assert counts[0] == (CYCLE_PAGE_QUERIES, AGENCY_LIST_QUERIES, FLAGGED_QUERIES), counts
+
+
+def test_a_bad_predikat_organisasi_saves_none_of_the_form(client, world, computed):
+    client.force_login(world.admin)
+    before = results_state(computed)
+    page = client.post(
+        reverse("results:unit_predikat", args=[computed.pk]),
+        {"unit_agency": "baik", f"unit_{world.unit.pk}": "luar_biasa"},
+        follow=True,
+    )
+    assert messages_of(page) == ["Predikat organisasi tidak dikenal."]
+    assert results_state(computed) == before

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -347,7 +348,8 @@ def unit_predikat(request: AgencyRequest, cycle_id: int) -> HttpResponse:
     units = {f"unit_{pk}": pk for pk, _label in unit_choices(agency=request.agency)}
     current = {s.unit_id: s.predikat for s in cycle.unit_predikat.all()}  # type: ignore[attr-defined]
     wanted: list[tuple[int | None, str]] = []
-    for key, value in request.POST.items():
+    for key in request.POST:
+        value = request.POST.get(key, "")
         if key == "unit_agency":
             wanted.append((None, value))
         elif key in units:
@@ -360,13 +362,14 @@ def unit_predikat(request: AgencyRequest, cycle_id: int) -> HttpResponse:
         )
     }
     try:
-        for pk, value in changed:
-            services.unit_predikat_set(
-                cycle=cycle,
-                unit=objects[pk] if pk else None,
-                predikat=value,
-                acting_user=request.user,
-            )
+        with transaction.atomic():  # all or nothing: one bad value saves none
+            for pk, value in changed:
+                services.unit_predikat_set(
+                    cycle=cycle,
+                    unit=objects[pk] if pk else None,
+                    predikat=value,
+                    acting_user=request.user,
+                )
     except KinerjaError as error:
         show_error(request, error)
     else:
