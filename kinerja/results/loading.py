@@ -38,11 +38,12 @@ def policy_for(cycle: Cycle) -> Policy:
 def ratee_rows(cycle: Cycle) -> list[dict[str, Any]]:
     """Everyone assessed in the cycle, with where they stand now: id, position, unit."""
     ratee_ids = RaterAssignment.objects.filter(cycle=cycle).values("ratee_id")
-    return list(
+    rows = (
         Employee.objects.filter(agency=cycle.agency, pk__in=ratee_ids)
         .order_by("pk")
         .values("pk", "position_id", "unit_id")
     )
+    return [dict(row) for row in rows]
 
 
 def load_inputs(cycle: Cycle, ratees: list[dict[str, Any]]) -> CycleInputs:

@@ -4,7 +4,7 @@ rating perilaku, predikat organisasi, the rater-correction switch. Each writes a
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +30,9 @@ from .models import (
 )
 
 BATCH = 2_000
+# Pooling peers with subordinates keeps a score and its anonymity: worth saying on the item, not
+# worth listing the employee among the results that need a look.
+INFORMATIONAL_FLAGS = {"anonim_digabung"}
 
 
 def _require_not_final(cycle: Cycle) -> None:
@@ -55,18 +58,19 @@ def results_compute(*, cycle: Cycle, acting_user: Any) -> CycleResult:
 
     EmployeeResult.objects.filter(cycle=cycle).delete()
     rows = [
-        _result_row(cycle, scored, place[scored.key], comments.get(scored.key, []))
+        _result_row(
+            cycle, scored, place[cast(int, scored.key)], comments.get(cast(int, scored.key), [])
+        )
         for scored in scores.employees
     ]
     EmployeeResult.objects.bulk_create(rows, batch_size=BATCH)
 
-    effects = sorted(
-        (
-            {"employee": key, "b": fx.b, "n": fx.n}
-            for key, fx in (scores.rater_effects or {}).items()
-        ),
-        key=lambda e: (-abs(e["b"]), e["employee"]),
-    )
+    effects = [
+        {"employee": key, "b": fx.b, "n": fx.n}
+        for key, fx in sorted(
+            (scores.rater_effects or {}).items(), key=lambda kv: (-abs(kv[1].b), cast(int, kv[0]))
+        )
+    ]
     summary = {
         "employees": len(rows),
         "flagged": sum(1 for r in rows if r.flagged),
@@ -108,7 +112,7 @@ def _result_row(
     return EmployeeResult(
         agency_id=cycle.agency_id,
         cycle=cycle,
-        employee_id=s.key,
+        employee_id=cast(int, s.key),
         unit_id=place["unit_id"],
         position_id=place["position_id"],
         jpm=s.jpm,
@@ -124,7 +128,7 @@ def _result_row(
         blind_spots=list(s.blind_spots),
         hidden_strengths=list(s.hidden_strengths),
         comments=comments,
-        flagged=any(item["flags"] for item in items.values()),
+        flagged=any(set(item["flags"]) - INFORMATIONAL_FLAGS for item in items.values()),
     )
 
 
