@@ -2,6 +2,7 @@
 
 `.venv/bin/python bench/results.py [--employees 10000,100000]` (SQLite in a throwaway folder) or
 `DATABASE_URL=postgres://… .venv/bin/python bench/results.py` (uses/clears `bench-res-*` agencies).
+A prepared (closed) cycle is reused by the next run: set KINERJA_VAR_DIR to keep the SQLite file.
 For each size: a synthetic agency, a cycle with generated raters, every form answered by the
 simulation, closed. Then, in the same run:
   baseline  one plain SQL `GROUP BY ratee, item, relation` (AVG, COUNT) over the same answers,
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-if "DATABASE_URL" not in os.environ:
+if "DATABASE_URL" not in os.environ and "KINERJA_VAR_DIR" not in os.environ:
     os.environ["KINERJA_VAR_DIR"] = tempfile.mkdtemp(prefix="kinerja-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinerja.settings")
 
