@@ -146,7 +146,11 @@ def can_view_result(user: Any, employee: Any, *, final: bool) -> bool:
     if not can_view_employee(user, employee):
         return False
     me = employee_of(user)
-    if me is not None and me.pk == employee.pk and not can_view_all_employees(user, employee.agency):
+    if (
+        me is not None
+        and me.pk == employee.pk
+        and not can_view_all_employees(user, employee.agency)
+    ):
         return final
     return True
 
