@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "kinerja.competencies",
     "kinerja.assessment",
     "kinerja.results",
+    "kinerja.development",
+    "kinerja.talent",
     "kinerja.api",
     "kinerja.demo",
 ]

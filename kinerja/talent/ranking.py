@@ -1,0 +1,97 @@
+"""Candidates for a higher position: pure ranking over plain data (no Django).
+
+Each candidate's latest final competency scores are matched against the TARGET position's
+standard with the JPM formula of the scoring engine; readiness follows the placement bands
+(siap sekarang ≥ 90, siap dengan pengembangan 78–< 90, belum siap < 78), compared on the value
+as displayed. Eligibility is reported per candidate, never silently applied to the ranking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from kinerja.scoring.numbers import cents
+from kinerja.scoring.standards import jpm
+
+READY_NOW, READY_WITH_DEVELOPMENT, NOT_READY = (
+    "siap_sekarang",
+    "siap_dengan_pengembangan",
+    "belum_siap",
+)
+GOOD_PREDIKAT = ("sangat_baik", "baik")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: int | str
+    grade_rank: int | None  # position of the golongan in the grade list; None = unknown
+    position_level: int  # career height of the current position (organisation.POSITION_LEVEL)
+    predikat: str | None  # in the latest final cycle
+    scores: Mapping[str, float | None]  # competency -> final score (rounded as displayed)
+
+
+@dataclass(frozen=True)
+class CandidateGap:
+    competency: str
+    score: float | None
+    required: int
+
+
+@dataclass(frozen=True)
+class RankedCandidate:
+    candidate: Candidate
+    jpm: float | None
+    readiness: str | None
+    gaps: tuple[CandidateGap, ...]  # below the target standard (or no score), largest first
+    ineligible: tuple[str, ...]  # codes: golongan_kurang, predikat_kurang, sudah_setara
+
+    @property
+    def eligible(self) -> bool:
+        return not self.ineligible
+
+
+def readiness(value: float | None) -> str | None:
+    if value is None:
+        return None
+    if cents(value) >= 9000:
+        return READY_NOW
+    if cents(value) >= 7800:
+        return READY_WITH_DEVELOPMENT
+    return NOT_READY
+
+
+def rank_candidates(
+    candidates: Iterable[Candidate],
+    standard: Mapping[str, int],
+    *,
+    target_level: int,
+    min_grade_rank: int | None = None,
+) -> list[RankedCandidate]:
+    """Every candidate with their JPM against `standard`, best first: JPM descending (no JPM
+    last), then fewer gaps, then key — a total order, so the ranking is stable."""
+    ranked = []
+    for c in candidates:
+        value, _missing = jpm(c.scores, standard)
+        gaps = [
+            CandidateGap(code, c.scores.get(code), level)
+            for code, level in standard.items()
+            if c.scores.get(code) is None or cents(c.scores[code] or 0) < level * 100
+        ]
+        gaps.sort(key=lambda g: (-(g.required - (g.score or 0)), g.competency))
+        ineligible = []
+        if min_grade_rank is not None and (c.grade_rank is None or c.grade_rank < min_grade_rank):
+            ineligible.append("golongan_kurang")
+        if c.predikat not in GOOD_PREDIKAT:
+            ineligible.append("predikat_kurang")
+        if c.position_level >= target_level:
+            ineligible.append("sudah_setara")
+        ranked.append(RankedCandidate(c, value, readiness(value), tuple(gaps), tuple(ineligible)))
+    ranked.sort(
+        key=lambda r: (
+            r.jpm is None,
+            -(cents(r.jpm) if r.jpm is not None else 0),
+            len(r.gaps),
+            str(r.candidate.key),
+        )
+    )
+    return ranked
