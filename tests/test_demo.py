@@ -329,6 +329,15 @@ def test_rangkui_has_last_years_final_cycle_with_results_for_every_demo_login():
     for username in ("pegawai", "atasan", "camat"):
         mine = results.get(employee__user__username=username)
         assert mine.jpm is not None and mine.predikat and mine.nine_box, username
+    # The catalog covers the demo's gaps: every employee with a gap gets a recommendation.
+    from kinerja.development.models import Training
+    from kinerja.development.selectors import recommendations_for
+
+    assert Training.objects.filter(agency=agency).count() >= 15
+    pegawai = Employee.objects.get(agency=agency, user__username="pegawai")
+    result, recs = recommendations_for(employee=pegawai)
+    assert result is not None and result.cycle == cycle
+    assert all(r.options for r in recs)  # coaching is always among them
     # A realistic spread, not one predikat for everybody.
     assert len(set(results.values_list("predikat", flat=True))) >= 3
     assert len(set(results.values_list("nine_box", flat=True))) >= 3

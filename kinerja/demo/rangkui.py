@@ -447,6 +447,229 @@ def _teknis_ensure(agency: Agency) -> tuple[dict[str, Any], int]:
     return found, created
 
 
+# The demo's katalog pengembangan kompetensi: (code, name, mode, method, JP, competencies,
+# level_min, level_max, provider, cost in rupiah or None). Empty competencies = any competency.
+CATALOG: list[tuple[str, str, str, str, int, list[str], int, int, str, int | None]] = [
+    (
+        "PLT-PP",
+        "Pelatihan Pelayanan Prima",
+        "klasikal",
+        "pelatihan",
+        24,
+        ["M.05"],
+        1,
+        3,
+        "BPSDMD Provinsi Kepulauan Bangka Belitung",
+        1_500_000,
+    ),
+    (
+        "PLT-KOM",
+        "Komunikasi Efektif dan Public Speaking",
+        "klasikal",
+        "pelatihan",
+        16,
+        ["M.03"],
+        1,
+        3,
+        "BPSDMD Provinsi Kepulauan Bangka Belitung",
+        1_200_000,
+    ),
+    (
+        "PKP",
+        "Pelatihan Kepemimpinan Pengawas (PKP)",
+        "klasikal",
+        "pelatihan",
+        60,
+        ["M.02", "M.04", "M.06", "M.07", "M.08"],
+        3,
+        3,
+        "LAN RI / BPSDMD",
+        12_000_000,
+    ),
+    (
+        "PKA",
+        "Pelatihan Kepemimpinan Administrator (PKA)",
+        "klasikal",
+        "pelatihan",
+        80,
+        ["M.02", "M.04", "M.06", "M.07", "M.08"],
+        4,
+        4,
+        "LAN RI",
+        25_000_000,
+    ),
+    (
+        "EL-INT",
+        "E-learning Integritas dan Antikorupsi",
+        "non_klasikal",
+        "e_learning",
+        10,
+        ["M.01"],
+        1,
+        4,
+        "ASN Corpu (LAN)",
+        None,
+    ),
+    (
+        "EL-WK",
+        "E-learning Wawasan Kebangsaan dan Nilai Bela Negara",
+        "non_klasikal",
+        "e_learning",
+        10,
+        ["SK.01"],
+        1,
+        3,
+        "ASN Corpu (LAN)",
+        None,
+    ),
+    (
+        "EL-DATA",
+        "E-learning Pengambilan Keputusan Berbasis Data",
+        "non_klasikal",
+        "e_learning",
+        8,
+        ["M.08", "M.04"],
+        1,
+        3,
+        "ASN Corpu (LAN)",
+        None,
+    ),
+    (
+        "WS-PERUBAHAN",
+        "Workshop Manajemen Perubahan dan Inovasi Pelayanan",
+        "klasikal",
+        "workshop",
+        16,
+        ["M.07", "M.05"],
+        2,
+        4,
+        "Bagian Organisasi Setda Kota Pangkalpinang",
+        750_000,
+    ),
+    (
+        "WS-TIM",
+        "Workshop Kerja Sama Tim dan Kolaborasi",
+        "klasikal",
+        "workshop",
+        12,
+        ["M.02"],
+        1,
+        3,
+        "BKPSDM Kota Pangkalpinang",
+        500_000,
+    ),
+    (
+        "BIMTEK-ADMINDUK",
+        "Bimbingan Teknis Administrasi Kependudukan (SIAK)",
+        "klasikal",
+        "workshop",
+        24,
+        ["T.01"],
+        1,
+        4,
+        "Disdukcapil Kota Pangkalpinang",
+        1_000_000,
+    ),
+    (
+        "MAGANG-DUKCAPIL",
+        "Magang di Disdukcapil Kota Pangkalpinang",
+        "non_klasikal",
+        "magang",
+        20,
+        ["T.01"],
+        1,
+        3,
+        "Disdukcapil Kota Pangkalpinang",
+        None,
+    ),
+    (
+        "BIMTEK-T02",
+        "Bimbingan Teknis Pelayanan Terpadu Kecamatan",
+        "klasikal",
+        "workshop",
+        16,
+        ["T.02"],
+        1,
+        4,
+        "Bagian Tata Pemerintahan Setda",
+        750_000,
+    ),
+    (
+        "BENCH-PATEN",
+        "Benchmarking PATEN ke Kecamatan Berprestasi",
+        "non_klasikal",
+        "benchmarking",
+        16,
+        ["T.02", "M.05"],
+        2,
+        4,
+        "Kecamatan Rangkui",
+        3_000_000,
+    ),
+    (
+        "COACH-ATASAN",
+        "Coaching oleh Atasan Langsung",
+        "non_klasikal",
+        "coaching",
+        10,
+        [],
+        1,
+        5,
+        "Atasan langsung",
+        None,
+    ),
+    (
+        "MENTOR-SENIOR",
+        "Mentoring oleh Pejabat Senior",
+        "non_klasikal",
+        "mentoring",
+        8,
+        [],
+        1,
+        5,
+        "Pejabat struktural Kecamatan Rangkui",
+        None,
+    ),
+    (
+        "SEM-PD",
+        "Seminar Pengembangan Diri ASN",
+        "klasikal",
+        "seminar",
+        4,
+        ["M.06"],
+        1,
+        3,
+        "BKPSDM Kota Pangkalpinang",
+        250_000,
+    ),
+]
+
+
+def _catalog_ensure(agency: Agency) -> int:
+    """The demo catalog, once: items already there (by code) are left as they are."""
+    from kinerja.development.models import Training
+
+    have = set(Training.objects.filter(agency=agency).values_list("code", flat=True))
+    Training.objects.bulk_create(
+        Training(
+            agency=agency,
+            code=code,
+            name=name,
+            mode=mode,
+            method=method,
+            jp=jp,
+            competencies=sorted(competencies),
+            level_min=lo,
+            level_max=hi,
+            provider=provider,
+            cost=cost,
+        )
+        for code, name, mode, method, jp, competencies, lo, hi, provider, cost in CATALOG
+        if code not in have
+    )
+    return len([row for row in CATALOG if row[0] not in have])
+
+
 def _users_ensure(agency: Agency, nip_of: dict[str, str]) -> tuple[dict[str, int], list[DemoLogin]]:
     """Creates missing demo users, their membership and employee link; never changes an existing
     user (a changed password stays changed) or a membership in another agency."""
@@ -595,6 +818,7 @@ def rangkui_load() -> RangkuiResult:
         users_created, logins = _users_ensure(agency, nip_of)
         created |= users_created
         created |= _cycle_ensure(agency, nip_of)
+        created["trainings"] = _catalog_ensure(agency)
         if any(created.values()):
             audit_record(
                 agency=agency,
