@@ -182,3 +182,33 @@ def can_view_plan(user: Any, employee: Any) -> bool:
 def can_decide_plan(user: Any, employee: Any) -> bool:
     """Approve or return a submitted development plan: the direct supervisor, or the HR admin."""
     return can_rate_work_result(user, employee)
+
+
+# --- competency development (issue 5: catalog, plans, realisations, needs analysis) -----------
+
+
+def can_manage_catalog(user: Any, agency: Agency | None) -> bool:
+    """Create, change, delete and import catalog items: the HR admin. Every member may browse."""
+    return _has_role(user, agency, Membership.Role.ADMIN)
+
+
+def can_view_development_needs(user: Any, agency: Agency | None) -> bool:
+    """The agency's training-needs analysis and its export: HR admin and leadership."""
+    return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
+
+
+def can_view_plan(user: Any, plan: Any) -> bool:
+    """A development plan (and its evidence files): the employee, anyone above them in the
+    supervisor chain, and the agency's admins and leaders."""
+    return can_view_employee(user, plan.employee)
+
+
+def can_edit_plan(user: Any, plan: Any) -> bool:
+    """Add or remove items, submit, record realisations: the employee themself."""
+    me = employee_of(user)
+    return me is not None and plan.employee_id == me.pk and plan.agency_id == me.agency_id
+
+
+def can_decide_plan(user: Any, plan: Any) -> bool:
+    """Approve or return a submitted plan: the direct supervisor, or the HR admin."""
+    return can_rate_work_result(user, plan.employee)
