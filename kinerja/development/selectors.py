@@ -7,14 +7,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from kinerja.core.models import Agency
 from kinerja.organisation.models import Employee
 from kinerja.results.models import EmployeeResult
 from kinerja.results.selectors import latest_final_results
 
-from .models import MIN_JP_PER_YEAR, DevelopmentPlan, Training
+from .models import MIN_JP_PER_YEAR, DevelopmentPlan, PlanItem, Realisation, Training
 from .recommend import Recommendation, TrainingOption, gaps_from_items, recommend
 from .services import known_competencies
 
@@ -127,7 +128,12 @@ class NeedsAnalysis:
 def needs_analysis(*, agency: Agency, year: int) -> NeedsAnalysis:
     """How many employees need each competency and each catalog item (from the latest final
     cycle's gaps), by unit, and how many employees have planned at least 20 JP this year."""
-    results = list(latest_final_results(agency=agency).only("employee_id", "unit", "items"))
+    results = list(
+        latest_final_results(agency=agency)
+        .select_related(None)
+        .select_related("unit")
+        .only("employee_id", "unit__name", "items")
+    )
     names = known_competencies(agency)
     catalog_options = options(agency=agency)
     need: dict[str, Counter] = defaultdict(Counter)
@@ -168,4 +174,99 @@ def needs_analysis(*, agency: Agency, year: int) -> NeedsAnalysis:
         units=sorted({row.unit.name for row in results}),
         plans_on_track=planned,
         employees_total=Employee.objects.filter(agency=agency, is_active=True).count(),
+    )
+
+
+# --- pages (issue 5 web UI) ----------------------------------------------------------------------
+
+
+def plan_of(*, employee: Employee, year: int) -> DevelopmentPlan | None:
+    """The employee's plan of that year, if one was started (pages never create one on GET)."""
+    return (
+        DevelopmentPlan.objects.filter(employee=employee, year=year)
+        .select_related("employee", "agency", "decided_by")
+        .first()
+    )
+
+
+def plan_years(*, employee: Employee) -> list[int]:
+    return list(
+        DevelopmentPlan.objects.filter(employee=employee)
+        .order_by("-year")
+        .values_list("year", flat=True)
+    )
+
+
+def plan_items(plan: DevelopmentPlan) -> QuerySet[PlanItem]:
+    return plan.items.select_related("training").order_by("id")
+
+
+def plan_realisations(plan: DevelopmentPlan) -> QuerySet[Realisation]:
+    return plan.realisations.select_related("item").order_by("-date", "-id")
+
+
+def _plans_with_jp(plans: QuerySet[DevelopmentPlan]) -> QuerySet[DevelopmentPlan]:
+    """Planned and completed JP per plan as subqueries (two joins would multiply the sums)."""
+    planned = (
+        PlanItem.objects.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(n=Sum("jp_planned"))
+        .values("n")
+    )
+    completed = (
+        Realisation.objects.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(n=Sum("jp"))
+        .values("n")
+    )
+    return plans.annotate(
+        jp_planned_total=Coalesce(Subquery(planned), 0),
+        jp_completed_total=Coalesce(Subquery(completed), 0),
+    )
+
+
+@dataclass
+class TeamPlanRow:
+    employee: Employee
+    plan: DevelopmentPlan | None
+    progress: JpProgress
+
+
+def team_plans(*, supervisor: Employee, year: int) -> list[TeamPlanRow]:
+    """Every active direct report with their plan of the year (or none yet) and JP progress."""
+    reports = list(
+        Employee.objects.filter(supervisor=supervisor, is_active=True)
+        .select_related("position", "unit")
+        .order_by("name", "pk")
+    )
+    plans = {
+        p.employee_id: p
+        for p in _plans_with_jp(
+            DevelopmentPlan.objects.filter(employee__in=[e.pk for e in reports], year=year)
+        )
+    }
+    rows = []
+    for employee in reports:
+        plan = plans.get(employee.pk)
+        progress = (
+            JpProgress(completed=plan.jp_completed_total, planned=plan.jp_planned_total)  # type: ignore[attr-defined]
+            if plan
+            else JpProgress(completed=0, planned=0)
+        )
+        rows.append(TeamPlanRow(employee=employee, plan=plan, progress=progress))
+    return rows
+
+
+def plans_to_decide_with_jp(*, supervisor: Employee) -> QuerySet[DevelopmentPlan]:
+    """Submitted plans of the direct reports, any year, oldest submission first, with JP."""
+    return _plans_with_jp(plans_to_decide(supervisor=supervisor))
+
+
+def realisation_for_download(*, agency: Agency, realisation_id: int) -> Realisation | None:
+    return (
+        Realisation.objects.filter(pk=realisation_id, plan__agency=agency)
+        .select_related("plan", "plan__employee", "plan__employee__agency")
+        .first()
     )
