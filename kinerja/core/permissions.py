@@ -163,25 +163,13 @@ def can_decide_perilaku(user: Any, employee: Any) -> bool:
 # --- development and talent (issue 5; added with the talent pages and the development API) ------
 
 
-def can_manage_catalog(user: Any, agency: Agency | None) -> bool:
-    """Create, change, delete and import the training catalog: the HR admin."""
-    return _has_role(user, agency, Membership.Role.ADMIN)
-
-
 def can_view_talent(user: Any, agency: Agency | None) -> bool:
     """The 9-box board, the succession pool and the promotion candidates: HR admin and leadership."""
     return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
 
 
-def can_view_plan(user: Any, employee: Any) -> bool:
-    """An employee's development plan: self, anyone above them in the supervisor chain, and the
-    agency's admins and leaders."""
-    return can_view_employee(user, employee)
-
-
-def can_decide_plan(user: Any, employee: Any) -> bool:
-    """Approve or return a submitted development plan: the direct supervisor, or the HR admin."""
-    return can_rate_work_result(user, employee)
+# can_manage_catalog, can_view_plan(user, plan) and can_decide_plan(user, plan): see the
+# competency development block below (they take the plan, not the employee).
 
 
 # --- competency development (issue 5: catalog, plans, realisations, needs analysis) -----------
