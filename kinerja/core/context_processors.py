@@ -34,6 +34,8 @@ def shell(request: HttpRequest) -> dict:
             nav.append((pgettext_lazy("nav", "Kompetensi"), reverse("competencies:framework")))
         if permissions.can_view_agency_results(user, agency):
             nav.append((pgettext_lazy("nav", "Hasil instansi"), reverse("results:agency")))
+        if permissions.can_view_talent(user, agency):
+            nav.append((pgettext_lazy("nav", "Talenta"), reverse("talent:board")))
         if permissions.can_manage_cycles(user, agency):
             admin.append((_("Siklus penilaian"), reverse("assessment:cycle_list")))
         if permissions.can_manage_organisation(user, agency):
