@@ -15,6 +15,7 @@ urlpatterns = [
     path("kompetensi/", include("kinerja.competencies.urls")),
     path("penilaian/", include("kinerja.assessment.urls")),
     path("hasil/", include("kinerja.results.urls")),
+    path("pengembangan/", include("kinerja.development.urls")),
     path("talenta/", include("kinerja.talent.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

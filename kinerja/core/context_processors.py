@@ -24,6 +24,7 @@ def shell(request: HttpRequest) -> dict:
             nav.append((pgettext_lazy("nav", "Profil saya"), reverse("organisation:me")))
             nav.append((pgettext_lazy("nav", "Penilaian saya"), reverse("assessment:my_tasks")))
             nav.append((pgettext_lazy("nav", "Hasil saya"), reverse("results:my_results")))
+            nav.append((pgettext_lazy("nav", "Pengembangan saya"), reverse("development:my_plan")))
             if employee.subordinates.exists():
                 nav.append((pgettext_lazy("nav", "Tim saya"), reverse("organisation:team")))
         if permissions.can_view_all_employees(user, agency):

@@ -198,5 +198,9 @@ def can_edit_plan(user: Any, plan: Any) -> bool:
 
 
 def can_decide_plan(user: Any, plan: Any) -> bool:
-    """Approve or return a submitted plan: the direct supervisor, or the HR admin."""
+    """Approve or return a submitted plan: the direct supervisor, or the HR admin; never one's
+    own plan."""
+    me = employee_of(user)
+    if me is not None and plan.employee_id == me.pk:
+        return False
     return can_rate_work_result(user, plan.employee)
