@@ -38,6 +38,7 @@ from .ranking import NOT_READY, READY_NOW, READY_WITH_DEVELOPMENT
 from .selectors import FOLLOW_UP, CandidateRow
 
 PAGE_SIZE = 50
+SHOWN_OPTIONS = 3  # per gap on the page; the export lists them all
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 view = agency_required(permissions.can_view_talent)
@@ -286,6 +287,15 @@ class GapLine:
     name: str
     score: float | None
     required: int
+    options: list[str] = field(default_factory=list)  # training that closes it, best first
+
+    @property
+    def shown_options(self) -> list[str]:
+        return self.options[:SHOWN_OPTIONS]
+
+    @property
+    def more_options(self) -> int:
+        return max(0, len(self.options) - SHOWN_OPTIONS)
 
     @property
     def text(self) -> str:
@@ -345,10 +355,12 @@ def describe_candidate(
     scored = [
         Gap(g.competency, g.name, float(g.score), g.required) for g in gaps if g.score is not None
     ]
-    trainings = [
-        (rec.gap.name, [option.name for option in rec.options])
-        for rec in recommend(scored, catalog)
-    ]
+    options = {
+        rec.gap.competency: [o.name for o in rec.options] for rec in recommend(scored, catalog)
+    }
+    for gap in gaps:
+        gap.options = options.get(gap.competency, [])
+    trainings = [(gap.name, gap.options) for gap in gaps if gap.options]
     return CandidateLine(rank, row, gaps, trainings)
 
 
