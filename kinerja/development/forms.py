@@ -126,7 +126,7 @@ class PlanItemChoiceField(forms.ModelChoiceField):
 
 class RealisationForm(forms.Form):
     item = PlanItemChoiceField(
-        label=_("Kegiatan dalam rencana"),
+        label=_("Pilih kegiatan dari rencana"),
         required=False,
         queryset=PlanItem.objects.none(),
         empty_label=_("— kegiatan lain (tulis di bawah) —"),
@@ -138,7 +138,8 @@ class RealisationForm(forms.Form):
         help_text=_("Boleh dikosongkan bila memilih kegiatan dari rencana."),
     )
     date = forms.DateField(
-        label=_("Tanggal selesai"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tanggal selesai"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     jp = forms.IntegerField(label=_("JP yang diperoleh"), min_value=1, max_value=1000)
     evidence = forms.FileField(
