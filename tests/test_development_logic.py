@@ -121,6 +121,8 @@ def test_worked_example_ranking_readiness_and_eligibility():
     assert by["c"].ineligible == ("predikat_kurang",)
     assert by["d"].ineligible == ("sudah_setara",)
     assert by["e"].ineligible == ("golongan_kurang",)
+    # e's JPM is 100 over the two scored competencies, but M.03 has no score: not ready now.
+    assert by["e"].missing == ("M.03",) and by["e"].readiness == READY_WITH_DEVELOPMENT
     assert [g.competency for g in by["e"].gaps] == ["M.03"]  # no score counts as a gap
     assert [g.competency for g in by["b"].gaps] == ["M.01", "M.03", "M.08"]
     assert by["a"].eligible and by["b"].eligible
@@ -159,5 +161,8 @@ def test_ranking_is_stable_and_ordered(candidates, rnd):
     assert values == sorted(values, reverse=True)
     assert all(r.jpm is None for r in ranked[len(values) :])
     for r in ranked:
-        assert r.readiness == readiness(r.jpm)
+        expected = readiness(r.jpm)
+        if r.missing and expected == READY_NOW:
+            expected = READY_WITH_DEVELOPMENT
+        assert r.readiness == expected
         assert r.jpm is None or 0 <= r.jpm <= 100

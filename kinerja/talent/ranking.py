@@ -3,7 +3,9 @@
 Each candidate's latest final competency scores are matched against the TARGET position's
 standard with the JPM formula of the scoring engine; readiness follows the placement bands
 (siap sekarang ≥ 90, siap dengan pengembangan 78–< 90, belum siap < 78), compared on the value
-as displayed. Eligibility is reported per candidate, never silently applied to the ranking."""
+as displayed. The JPM counts only the target competencies the candidate has a score for (as in
+the results); a candidate missing any of them is listed with those competencies as gaps and is
+never "siap sekarang", however high the partial JPM. Eligibility is reported per candidate, never silently applied to the ranking."""
 
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ class RankedCandidate:
     readiness: str | None
     gaps: tuple[CandidateGap, ...]  # below the target standard (or no score), largest first
     ineligible: tuple[str, ...]  # codes: golongan_kurang, predikat_kurang, sudah_setara
+    missing: tuple[str, ...] = ()  # target competencies with no score: the JPM is partial
 
     @property
     def eligible(self) -> bool:
@@ -71,7 +74,11 @@ def rank_candidates(
     last), then fewer gaps, then key — a total order, so the ranking is stable."""
     ranked = []
     for c in candidates:
-        value, _missing = jpm(c.scores, standard)
+        value, missing = jpm(c.scores, standard)
+        ready = readiness(value)
+        if missing and ready == READY_NOW:
+            # Not "ready now" without evidence on every competency the target requires.
+            ready = READY_WITH_DEVELOPMENT
         gaps = [
             CandidateGap(code, c.scores.get(code), level)
             for code, level in standard.items()
@@ -85,7 +92,9 @@ def rank_candidates(
             ineligible.append("predikat_kurang")
         if c.position_level >= target_level:
             ineligible.append("sudah_setara")
-        ranked.append(RankedCandidate(c, value, readiness(value), tuple(gaps), tuple(ineligible)))
+        ranked.append(
+            RankedCandidate(c, value, ready, tuple(gaps), tuple(ineligible), tuple(missing))
+        )
     ranked.sort(
         key=lambda r: (
             r.jpm is None,
