@@ -17,6 +17,7 @@ def shell(request: HttpRequest) -> dict:
     agency = getattr(request, "agency", None)
     nav: list[tuple[Any, str]] = []
     admin: list[tuple[Any, str]] = []
+    organisation: list[tuple[Any, str]] = []  # reference data, in its own menu to keep the bar short
     if user is not None and user.is_authenticated:
         nav.append((pgettext_lazy("nav", "Beranda"), reverse("home")))
         employee = permissions.employee_of(user)
@@ -30,9 +31,19 @@ def shell(request: HttpRequest) -> dict:
         if permissions.can_view_all_employees(user, agency):
             nav.append((pgettext_lazy("nav", "Pegawai"), reverse("organisation:employee_list")))
         if permissions.can_view_organisation(user, agency):
-            nav.append((pgettext_lazy("nav", "Unit kerja"), reverse("organisation:unit_list")))
-            nav.append((pgettext_lazy("nav", "Jabatan"), reverse("organisation:position_list")))
-            nav.append((pgettext_lazy("nav", "Kompetensi"), reverse("competencies:framework")))
+            organisation.append(
+                (pgettext_lazy("nav", "Unit kerja"), reverse("organisation:unit_list"))
+            )
+            organisation.append(
+                (pgettext_lazy("nav", "Jabatan"), reverse("organisation:position_list"))
+            )
+            organisation.append(
+                (pgettext_lazy("nav", "Kompetensi"), reverse("competencies:framework"))
+            )
+            if permissions.is_member(user, agency):
+                organisation.append(
+                    (pgettext_lazy("nav", "Katalog pengembangan"), reverse("development:catalog"))
+                )
         if permissions.can_view_agency_results(user, agency):
             nav.append((pgettext_lazy("nav", "Hasil instansi"), reverse("results:agency")))
         if permissions.can_view_talent(user, agency):
@@ -46,4 +57,9 @@ def shell(request: HttpRequest) -> dict:
             admin.append((_("Token API"), reverse("core:tokens")))
         if permissions.can_view_audit(user, agency):
             admin.append((_("Jejak audit"), reverse("core:audit")))
-    return {"nav_items": nav, "admin_items": admin, "current_agency": agency}
+    return {
+        "nav_items": nav,
+        "organisation_items": organisation,
+        "admin_items": admin,
+        "current_agency": agency,
+    }

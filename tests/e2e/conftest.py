@@ -39,7 +39,7 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(
-        base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 900}
+        base_url=live_server.url, locale="id-ID", viewport={"width": 1440, "height": 900}
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
