@@ -345,8 +345,12 @@ def _employees(
     # The universe of cells: rated ones, the standard's and the behaviour items of everyone.
     everyone = np.arange(n_emp, dtype=np.int64)
     parts = [rated_key]
+    by_position = np.argsort(employee_position, kind="stable")
+    starts = np.searchsorted(
+        employee_position[by_position], np.arange(len(position_names) + 1)
+    ).tolist()
     for p in range(len(position_names)):
-        members = everyone[employee_position == p]
+        members = by_position[starts[p] : starts[p + 1]]
         standard = np.flatnonzero(required[p])
         parts.append((members[:, None] * n_codes + standard[None, :]).ravel())
     beh_items = np.flatnonzero(behaviour)
