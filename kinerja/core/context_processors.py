@@ -17,7 +17,9 @@ def shell(request: HttpRequest) -> dict:
     agency = getattr(request, "agency", None)
     nav: list[tuple[Any, str]] = []
     admin: list[tuple[Any, str]] = []
-    organisation: list[tuple[Any, str]] = []  # reference data, in its own menu to keep the bar short
+    organisation: list[
+        tuple[Any, str]
+    ] = []  # reference data, in its own menu to keep the bar short
     if user is not None and user.is_authenticated:
         nav.append((pgettext_lazy("nav", "Beranda"), reverse("home")))
         employee = permissions.employee_of(user)
