@@ -23,7 +23,8 @@ def _english(client) -> None:
 
 
 def _nav_labels(html: str) -> list[str]:
-    return re.findall(r'class="nav-link[^"]*"[^>]*>([^<]+)</a>', html)
+    """The bar's links and its drop-down menus' entries (Organisasi, Administrasi)."""
+    return re.findall(r'class="(?:nav-link|dropdown-item)[^"]*"[^>]*>([^<]+)</a>', html)
 
 
 def test_english_catalogue_is_complete():
