@@ -143,9 +143,10 @@ def needs_analysis(*, agency: Agency, year: int) -> NeedsAnalysis:
         gaps = gaps_from_items(row.items, names)
         for gap in gaps:
             need[gap.competency][unit] += 1
-        for rec in recommend(gaps, catalog_options):
-            for option in rec.trainings:
-                per_training[option.key] += 1
+        serves = {
+            option.key for rec in recommend(gaps, catalog_options) for option in rec.trainings
+        }
+        per_training.update(serves)  # once per employee, however many of their gaps it covers
     trainings = {t.pk: t for t in catalog(agency=agency)}
     planned = (
         DevelopmentPlan.objects.filter(agency=agency, year=year)
