@@ -497,7 +497,7 @@ LIST_QUERIES = {
     "to_decide": 5,
     "box": 5,
     "pool": 5,
-    "candidates": 9,
+    "candidates": 10,
 }
 
 

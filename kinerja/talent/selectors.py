@@ -4,6 +4,7 @@ candidates for a target position (PermenPANRB 3/2020)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -63,16 +64,20 @@ def succession_pool(rows: QuerySet[EmployeeResult]) -> QuerySet[EmployeeResult]:
     return rows.filter(nine_box__in=SUCCESSION_POOL)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CandidateRow:
     ranked: RankedCandidate
-    result: EmployeeResult
+    cycle_id: int
+    # The stored result with employee, position and unit: loaded only for the rows shown or
+    # exported (attach_results), since ranking 100,000 people needs just their scores.
+    result: EmployeeResult | None = None
 
 
 def candidates_for(*, agency: Agency, target: Position) -> list[CandidateRow]:
     """Every employee with a result in the agency's latest final cycle, ranked by JPM against the
     target position's standard, with readiness, gaps and eligibility (minimum golongan on the
-    position, predikat Baik or better, not already at or above the position's level)."""
+    position, predikat Baik or better, not already at or above the position's level). The rows
+    come without their EmployeeResult: call attach_results on the ones to show."""
     cycle = final_cycles(agency=agency).first()
     if cycle is None:
         return []
@@ -83,21 +88,26 @@ def candidates_for(*, agency: Agency, target: Position) -> list[CandidateRow]:
     )
     if not standard:
         return []
-    results = {
-        r.employee_id: r
-        for r in EmployeeResult.objects.filter(cycle=cycle)
+    rows = (
+        EmployeeResult.objects.filter(cycle=cycle)
         .exclude(employee__position=target)
-        .select_related("employee__position", "position", "unit")
-    }
+        .values_list(
+            "employee_id",
+            "predikat",
+            "items",
+            "employee__grade",
+            "employee__position__position_type",
+        )
+    )
     candidates = [
         Candidate(
-            key=r.employee_id,
-            grade_rank=GRADE_RANK.get(r.employee.grade),
-            position_level=POSITION_LEVEL.get(r.employee.position.position_type, 0),
-            predikat=r.predikat or None,
-            scores={code: item.get("score") for code, item in r.items.items()},
+            key=employee_id,
+            grade_rank=GRADE_RANK.get(grade),
+            position_level=POSITION_LEVEL.get(position_type, 0),
+            predikat=predikat or None,
+            scores={code: item.get("score") for code, item in items.items() if code in standard},
         )
-        for r in results.values()
+        for employee_id, predikat, items, grade, position_type in rows.iterator(chunk_size=5000)
     ]
     ranked = rank_candidates(
         candidates,
@@ -105,4 +115,23 @@ def candidates_for(*, agency: Agency, target: Position) -> list[CandidateRow]:
         target_level=POSITION_LEVEL.get(target.position_type, 0),
         min_grade_rank=GRADE_RANK.get(target.min_grade) if target.min_grade else None,
     )
-    return [CandidateRow(r, results[int(r.candidate.key)]) for r in ranked]
+    return [CandidateRow(r, cycle.pk) for r in ranked]
+
+
+ATTACH_CHUNK = 2_000  # ids per query: SQLite caps the variables of one statement
+
+
+def attach_results(rows: Iterable[CandidateRow]) -> None:
+    """Loads the stored result (employee, position, unit) of each row that has none yet."""
+    missing = [row for row in rows if row.result is None]
+    for start in range(0, len(missing), ATTACH_CHUNK):
+        chunk = missing[start : start + ATTACH_CHUNK]
+        found = {
+            r.employee_id: r
+            for r in EmployeeResult.objects.filter(
+                cycle_id=chunk[0].cycle_id,
+                employee_id__in=[int(row.ranked.candidate.key) for row in chunk],
+            ).select_related("employee__position", "position", "unit")
+        }
+        for row in chunk:
+            row.result = found[int(row.ranked.candidate.key)]

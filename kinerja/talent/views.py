@@ -320,6 +320,7 @@ class CandidateLine:
 
     @property
     def result(self) -> EmployeeResult:
+        assert self.row.result is not None, "describe_candidates attaches the results"
         return self.row.result
 
     @property
@@ -367,6 +368,7 @@ def describe_candidate(
 def describe_candidates(
     rows: list[tuple[int, CandidateRow]], *, agency: Any
 ) -> list[CandidateLine]:
+    selectors.attach_results(row for _rank, row in rows)
     names = known_competencies(agency)
     catalog = development.options(agency=agency)
     return [describe_candidate(rank, row, names, catalog) for rank, row in rows]

@@ -15,7 +15,7 @@ from kinerja.demo.rangkui import CODE, FINAL_CYCLE_NAME
 from kinerja.organisation.models import Position
 from kinerja.results.explain import NINE_BOX_FOLLOW_UP
 from kinerja.results.models import EmployeeResult
-from kinerja.talent.selectors import candidates_for
+from kinerja.talent.selectors import attach_results, candidates_for
 
 from .conftest import login, screenshot
 
@@ -66,6 +66,7 @@ def test_admin_opens_the_nine_box_a_box_and_the_candidates(page, demo):
     )
     table = page.get_by_role("table", name="Kandidat promosi")
     assert eligible, "the demo has eligible candidates for a Kepala Seksi"
+    attach_results(eligible[:1])
     best = eligible[0].result.employee.name
     expect(table.get_by_role("row").nth(1)).to_contain_text(best)
     expect(
