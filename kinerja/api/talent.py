@@ -20,7 +20,7 @@ from kinerja.organisation.models import OrgUnit, Position
 from kinerja.results.models import EmployeeResult
 from kinerja.scoring.talent import BOXES, SUCCESSION_POOL
 from kinerja.talent import selectors
-from kinerja.talent.views import describe_candidates, follow_up
+from kinerja.talent.candidates import describe_candidates, follow_up
 
 from .common import Pages, require
 from .urls import api

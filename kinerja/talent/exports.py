@@ -16,7 +16,7 @@ from kinerja.organisation.models import Position
 from kinerja.results.models import EmployeeResult
 
 if TYPE_CHECKING:
-    from .views import CandidateLine
+    from .candidates import CandidateLine
 
 CHUNK = 2_000
 
