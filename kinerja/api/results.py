@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kinerja.assessment.models import Cycle
@@ -54,41 +54,30 @@ class CycleResultOut(Schema):
         return int(obj.summary.get("flagged", 0))
 
 
-class EmployeeResultOut(Schema):
+class ResultPersonOut(Schema):
+    """Who a stored result is about, and where they stood when it was computed."""
+
+    employee_id: int
+    nip: str = Field(alias="employee.nip")
+    name: str = Field(alias="employee.name")
+    unit_id: int
+    unit: str = Field(alias="unit.name")
+    position: str = Field(alias="position.name")
+    jpm: float | None
+    jpm_category: str
+    predikat: str
+    nine_box: int | None
+
+
+class EmployeeResultOut(ResultPersonOut):
     """One employee's summary in a cycle (the list)."""
 
     cycle_id: int
-    employee_id: int
-    nip: str
-    name: str
-    unit_id: int
-    unit: str
-    position: str
-    jpm: float | None
-    jpm_category: str
     perilaku_score: float | None
     perilaku_suggested: str
     perilaku_rating: str
     hasil_kerja: str
-    predikat: str
-    nine_box: int | None
     flagged: bool
-
-    @staticmethod
-    def resolve_nip(obj: EmployeeResult) -> str:
-        return obj.employee.nip
-
-    @staticmethod
-    def resolve_name(obj: EmployeeResult) -> str:
-        return obj.employee.name
-
-    @staticmethod
-    def resolve_unit(obj: EmployeeResult) -> str:
-        return obj.unit.name
-
-    @staticmethod
-    def resolve_position(obj: EmployeeResult) -> str:
-        return obj.position.name
 
 
 class EmployeeResultDetailOut(EmployeeResultOut):

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from kinerja.assessment.models import Cycle
@@ -23,6 +23,7 @@ from kinerja.talent import selectors
 from kinerja.talent.candidates import describe_candidates, follow_up
 
 from .common import Pages, require
+from .results import ResultPersonOut
 from .urls import api
 
 router = Router(tags=["talenta"])
@@ -46,39 +47,9 @@ class NineBoxOut(Schema):
     boxes: list[BoxOut]
 
 
-class MemberOut(Schema):
-    employee_id: int
-    nip: str
-    name: str
-    position: str
-    position_type: str
-    unit_id: int
-    unit: str
-    jpm: float | None
-    jpm_category: str
-    predikat: str
-    nine_box: int | None
+class MemberOut(ResultPersonOut):
+    position_type: str = Field(alias="position.position_type")
     follow_up: str
-
-    @staticmethod
-    def resolve_nip(obj: EmployeeResult) -> str:
-        return obj.employee.nip
-
-    @staticmethod
-    def resolve_name(obj: EmployeeResult) -> str:
-        return obj.employee.name
-
-    @staticmethod
-    def resolve_position(obj: EmployeeResult) -> str:
-        return obj.position.name
-
-    @staticmethod
-    def resolve_position_type(obj: EmployeeResult) -> str:
-        return obj.position.position_type
-
-    @staticmethod
-    def resolve_unit(obj: EmployeeResult) -> str:
-        return obj.unit.name
 
     @staticmethod
     def resolve_follow_up(obj: EmployeeResult) -> str:
