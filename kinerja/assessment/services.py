@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.competencies.models import BehaviourValue, Competency, PositionStandard
 from kinerja.competencies.selectors import current_framework
-from kinerja.core.audit import audit_record
+from kinerja.core.audit import audit_record, user_or_none
 from kinerja.core.errors import KinerjaError
 from kinerja.core.models import Agency
 from kinerja.organisation.models import Employee
@@ -662,13 +662,13 @@ def work_result_set(
         defaults={
             "rating": rating,
             "justification": justification,
-            "set_by": acting_user if getattr(acting_user, "pk", None) else None,
+            "set_by": user_or_none(acting_user),
         },
     )
     before = None if created else {"rating": result.rating, "justification": result.justification}
     if not created:
         result.rating, result.justification = rating, justification
-        result.set_by = acting_user if getattr(acting_user, "pk", None) else None
+        result.set_by = user_or_none(acting_user)
         result.save()
     audit_record(
         agency=cycle.agency,

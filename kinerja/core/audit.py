@@ -31,6 +31,11 @@ def _payload(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def user_or_none(acting_user: Any) -> Any:
+    """The saved user behind `acting_user`, or None for the system (CLI, demo, simulation)."""
+    return acting_user if getattr(acting_user, "pk", None) else None
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -53,7 +58,7 @@ def audit_record(
         object_id = object_id or obj.pk
     event = AuditEvent(
         agency=agency,
-        actor=acting_user if getattr(acting_user, "pk", None) else None,
+        actor=user_or_none(acting_user),
         actor_ref=getattr(acting_user, "pk", None),
         actor_label=str(acting_user or "system")[:150],
         action=action,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.competencies.models import Competency
-from kinerja.core.audit import audit_record, snapshot
+from kinerja.core.audit import audit_record, snapshot, user_or_none
 from kinerja.core.errors import KinerjaError
 from kinerja.core.models import Agency
 from kinerja.core.spreadsheets import RowError, read_table
@@ -392,7 +392,7 @@ def plan_decide(
     plan.status = DevelopmentPlan.Status.APPROVED if approve else DevelopmentPlan.Status.RETURNED
     plan.supervisor_comment = comment
     plan.decided_at = timezone.now()
-    plan.decided_by = acting_user if getattr(acting_user, "pk", None) else None
+    plan.decided_by = user_or_none(acting_user)
     plan.save(update_fields=["status", "supervisor_comment", "decided_at", "decided_by"])
     audit_record(
         agency=plan.agency,
@@ -460,7 +460,7 @@ def realisation_record(
         date=date,
         jp=jp,
         evidence_name=(evidence.name or "")[:200] if evidence else "",
-        recorded_by=acting_user if getattr(acting_user, "pk", None) else None,
+        recorded_by=user_or_none(acting_user),
     )
     if evidence is not None:
         realisation.evidence.save(evidence.name or "bukti", evidence, save=False)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.assessment.models import Cycle, WorkResult
 from kinerja.assessment.services import cycle_transition
-from kinerja.core.audit import audit_record
+from kinerja.core.audit import audit_record, user_or_none
 from kinerja.core.errors import KinerjaError
 from kinerja.organisation.models import Employee, OrgUnit
 from kinerja.scoring import EmployeeScores, score_cycle
@@ -86,7 +86,7 @@ def results_compute(*, cycle: Cycle, acting_user: Any) -> CycleResult:
             "policy": policy.as_dict(),
             "summary": summary,
             "computed_at": timezone.now(),
-            "computed_by": _user(acting_user),
+            "computed_by": user_or_none(acting_user),
         },
     )
     audit_record(
@@ -161,7 +161,7 @@ def results_finalise(*, cycle: Cycle, acting_user: Any) -> CycleResult:
     cycle_transition(cycle=cycle, action="finalise", acting_user=acting_user)
     result.status = CycleResult.Status.FINAL
     result.finalised_at = timezone.now()
-    result.finalised_by = _user(acting_user)
+    result.finalised_by = user_or_none(acting_user)
     result.save()
     audit_record(
         agency=cycle.agency,
@@ -202,7 +202,7 @@ def perilaku_decide(
             "agency": cycle.agency,
             "rating": rating,
             "reason": reason,
-            "decided_by": _user(acting_user),
+            "decided_by": user_or_none(acting_user),
         },
     )
     result.perilaku_rating = rating
@@ -241,7 +241,11 @@ def unit_predikat_set(
         saved, _created = UnitPredikat.objects.update_or_create(
             cycle=cycle,
             unit=unit,
-            defaults={"agency": cycle.agency, "predikat": predikat, "set_by": _user(acting_user)},
+            defaults={
+                "agency": cycle.agency,
+                "predikat": predikat,
+                "set_by": user_or_none(acting_user),
+            },
         )
     audit_record(
         agency=cycle.agency,
@@ -273,7 +277,3 @@ def rater_correction_set(*, cycle: Cycle, enabled: bool, acting_user: Any) -> Cy
         after={"rater_correction": enabled},
     )
     return cycle
-
-
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "pk", None) else None
