@@ -260,6 +260,26 @@ def unit_predikat_set(
 
 
 @transaction.atomic
+def unit_predikat_set_many(*, cycle: Cycle, values: dict[int | None, str], acting_user: Any) -> int:
+    """Sets the predikat organisasi of several units at once ({unit id or None for the agency:
+    code or "" to clear}), all or nothing; returns how many changed. Another agency's unit is
+    "not found" and nothing is saved."""
+    current = {s.unit_id: s.predikat for s in UnitPredikat.objects.filter(cycle=cycle)}
+    changed = {pk: v for pk, v in values.items() if current.get(pk, "") != v}
+    units = {
+        u.pk: u
+        for u in OrgUnit.objects.filter(agency=cycle.agency, pk__in=[pk for pk in changed if pk])
+    }
+    for pk, value in changed.items():
+        if pk is not None and pk not in units:
+            raise KinerjaError("not_found", _("Unit tidak ditemukan."), status=404)
+        unit_predikat_set(
+            cycle=cycle, unit=units[pk] if pk else None, predikat=value, acting_user=acting_user
+        )
+    return len(changed)
+
+
+@transaction.atomic
 def rater_correction_set(*, cycle: Cycle, enabled: bool, acting_user: Any) -> Cycle:
     """Switches the rater-effect correction; takes effect at the next computation."""
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -346,37 +345,23 @@ def rater_correction(request: AgencyRequest, cycle_id: int) -> HttpResponse:
 def unit_predikat(request: AgencyRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, cycle_id)
     units = {f"unit_{pk}": pk for pk, _label in unit_choices(agency=request.agency)}
-    current = {s.unit_id: s.predikat for s in cycle.unit_predikat.all()}  # type: ignore[attr-defined]
-    wanted: list[tuple[int | None, str]] = []
+    wanted: dict[int | None, str] = {}
     for key in request.POST:
-        value = request.POST.get(key, "")
         if key == "unit_agency":
-            wanted.append((None, value))
+            wanted[None] = request.POST.get(key, "")
         elif key in units:
-            wanted.append((units[key], value))
-    changed = [(pk, value) for pk, value in wanted if current.get(pk, "") != value]
-    objects = {
-        u.pk: u
-        for u in OrgUnit.objects.filter(
-            agency=request.agency, pk__in=[pk for pk, _v in changed if pk]
-        )
-    }
+            wanted[units[key]] = request.POST.get(key, "")
     try:
-        with transaction.atomic():  # all or nothing: one bad value saves none
-            for pk, value in changed:
-                services.unit_predikat_set(
-                    cycle=cycle,
-                    unit=objects[pk] if pk else None,
-                    predikat=value,
-                    acting_user=request.user,
-                )
+        changed = services.unit_predikat_set_many(
+            cycle=cycle, values=wanted, acting_user=request.user
+        )
     except KinerjaError as error:
         show_error(request, error)
     else:
         messages.success(
             request,
             _("Predikat organisasi disimpan (%(n)d perubahan). Predikat pegawai tidak diubah.")
-            % {"n": len(changed)},
+            % {"n": changed},
         )
     return redirect("results:cycle", cycle_id=cycle.pk)
 
