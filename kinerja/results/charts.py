@@ -10,13 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
-from matplotlib.projections.polar import PolarAxes  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.projections.polar import PolarAxes
 
 SERIES_STYLE = {  # colour-blind safe (Okabe–Ito), each series also has its own line style
     "score": ("#0072B2", "-", "o"),
@@ -51,6 +48,11 @@ def _radar(
     n = len(labels)
     if n < 3:
         return ""
+    # Imported on first use, not when the URLconf loads: matplotlib costs every process (web
+    # workers, the CLI) a noticeable start-up otherwise. A bare Figure needs no GUI backend.
+    import matplotlib
+    from matplotlib.figure import Figure
+
     angles = [2 * math.pi * i / n for i in range(n)]
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kinerja"}):
         fig = Figure(figsize=(6.4, 5.6))
