@@ -6,6 +6,7 @@ from itertools import islice
 from typing import Any
 
 import numpy as np
+from django.db.models import Count
 
 from kinerja.assessment.models import (
     ANONYMOUS_RELATIONS,
@@ -129,12 +130,13 @@ def load_comments(cycle: Cycle, threshold: int) -> dict[int, list[dict[str, str]
     """Written comments per ratee. Anonymous ones (rekan, bawahan) only when at least `threshold`
     anonymous raters submitted, without names, in a fixed order that reveals nothing."""
     submitted = Response.objects.filter(assignment__cycle=cycle, submitted_at__isnull=False)
-    anonymous_count: dict[int, int] = {}
-    for ratee_id, relation in submitted.values_list(
-        "assignment__ratee_id", "assignment__relation"
-    ).iterator(chunk_size=CHUNK):
-        if relation in ANONYMOUS_RELATIONS:
-            anonymous_count[ratee_id] = anonymous_count.get(ratee_id, 0) + 1
+    anonymous_count: dict[int, int] = dict(
+        submitted.filter(assignment__relation__in=ANONYMOUS_RELATIONS)
+        .values("assignment__ratee_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("assignment__ratee_id", "n")
+    )
     out: dict[int, list[dict[str, str]]] = {}
 
     def add(ratee_id: int, relation: str, item: str, kind: str, text: str) -> None:
