@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -213,7 +214,7 @@ def _me(request: HttpRequest) -> Employee:
 
 def _year(year: int) -> int:
     if not 2000 <= year <= 2100:
-        raise KinerjaError("invalid", "Tahun harus antara 2000 dan 2100.")
+        raise KinerjaError("invalid", _("Tahun harus antara 2000 dan 2100."))
     return year
 
 
