@@ -74,7 +74,8 @@ def test_worked_example(example):
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e["name"] for e in EXAMPLES])
 def test_rater_effects_only_with_correction(example):
     out = score_document(copy.deepcopy(example["input"]))
-    on = bool(example["input"].get("policy", {}).get("rater_correction", False))
+    policy = example["input"].get("policy", {})
+    on = bool(policy.get("rater_correction", False)) or policy.get("rater_model", "none") != "none"
     assert ("rater_effects" in out) is on
 
 

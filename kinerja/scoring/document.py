@@ -211,4 +211,9 @@ def scores_document(scores: CycleScores) -> dict[str, Any]:
     }
     if scores.rater_effects is not None:
         out["rater_effects"] = {key: fx.b for key, fx in sorted(scores.rater_effects.items())}
+    if scores.rater_model_fit is not None and scores.rater_effects is not None:
+        out["rater_model_fit"] = dict(scores.rater_model_fit)
+        out["rater_consistency"] = {
+            key: fx.sigma for key, fx in sorted(scores.rater_effects.items())
+        }
     return out

@@ -5,6 +5,7 @@ scored in a few vectorised passes; the per-employee assembly is one loop over th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -12,7 +13,8 @@ from typing import NamedTuple
 import numpy as np
 
 from kinerja.scoring import ratings as rating_rules
-from kinerja.scoring.numbers import cents, round2, round2_array
+from kinerja.scoring.numbers import _EPS, cents, round2, round2_array
+from kinerja.scoring.ordinal import correct_named
 from kinerja.scoring.policy import (
     PEER,
     POOLED,
@@ -65,6 +67,35 @@ class RatingsIn:
             relation=array[:, 2].astype(np.int64),
             item=array[:, 3].astype(np.int64),
             level=array[:, 4],
+        )
+
+    def canonical(self) -> RatingsIn:
+        """The answers sorted by (ratee, item, relation, rater), so that the order they arrived
+        in can never change a float sum; itself when already in that order (no copy)."""
+        n = len(self.level)
+        if n == 0:
+            return self
+        spans = [int(a.max()) + 1 for a in (self.ratee, self.item, self.relation, self.rater)]
+        lows = min(int(a.min()) for a in (self.ratee, self.item, self.relation, self.rater))
+        if lows >= 0 and spans[0] * spans[1] * spans[2] * spans[3] < 2**62:
+            # One integer key in the same order as the lexsort: one sort, or none when sorted.
+            key = self.ratee.astype(np.int64) * spans[1] + self.item
+            key *= spans[2]
+            key += self.relation
+            key *= spans[3]
+            key += self.rater
+            if bool(np.all(key[1:] > key[:-1])):
+                return self
+            order = np.argsort(key, kind="stable")
+            del key
+        else:
+            order = np.lexsort((self.rater, self.relation, self.item, self.ratee))
+        return RatingsIn(
+            self.ratee[order],
+            self.rater[order],
+            self.relation[order],
+            self.item[order],
+            self.level[order],
         )
 
 
@@ -135,46 +166,109 @@ class EmployeeScores:
 class RaterEffect:
     b: float
     n: int
+    sigma: float | None = None  # consistency, ordinal model only
 
 
 @dataclass(frozen=True)
 class CycleScores:
     version: str
     policy: Policy
-    employees: tuple[EmployeeScores, ...]
+    employees: EmployeeTable  # a Sequence[EmployeeScores]
     rater_effects: dict[Hashable, RaterEffect] | None
     distribution: tuple[rating_rules.Distribution, ...]
+    # The mean of every released non-self answer and how many raters gave them: the yardstick a
+    # rater's own tendency is shown against (a pool of everyone, never of one group).
+    pool_mean: float | None = None
+    pool_raters: int = 0
+    # The rater model's own report: which model, converged or not, after how many passes.
+    rater_model_fit: dict | None = None
 
 
 def score_cycle(inputs: CycleInputs, policy: Policy) -> CycleScores:
-    ratings = _canonical(inputs.ratings)
+    ratings = inputs.ratings.canonical()
     keep = ~np.isnan(ratings.level)  # "tidak dapat menilai" is ignored, never zero
-    ratee, rater, relation, item, level = (
-        a[keep]
-        for a in (ratings.ratee, ratings.rater, ratings.relation, ratings.item, ratings.level)
-    )
+    columns = (ratings.ratee, ratings.rater, ratings.relation, ratings.item, ratings.level)
+    if not keep.all():
+        columns = tuple(a[keep] for a in columns)
+    del ratings, keep
+    ratee, rater, relation, item, level = columns
+    del columns
     if len(level) and (level.min() < 1 or level.max() > 5):
         raise ValueError("levels must lie within 1–5")
     n_items = max(len(inputs.item_codes), 1)
-    cell_key = ratee * n_items + item
-    cells, cell = np.unique(cell_key, return_inverse=True)
-    cell = cell.reshape(-1)
+    # In canonical order the cells (ratee × item) come sorted: number them where they change.
+    small = (len(inputs.employees) + 1) * n_items < 2**31 and len(level) < 2**31
+    cell_key = ratee.astype(np.int32 if small else np.int64) * n_items + item
+    starts = np.ones(len(cell_key), dtype=bool)
+    np.not_equal(cell_key[1:], cell_key[:-1], out=starts[1:])
+    cells = cell_key[starts].astype(np.int64)
+    del cell_key
+    cell = np.cumsum(starts, dtype=np.int32 if small else np.int64)
+    np.subtract(cell, 1, out=cell)
+    del starts
+
+    released = _released(cell, relation, len(cells), policy.min_anonymous_raters)
+    pool = released & (relation != SELF)
+    pool_mean = round2(float(level[pool].mean(dtype=np.float64))) if pool.any() else None
+    pool_raters = int(np.count_nonzero(np.bincount(rater[pool]))) if pool.any() else 0
 
     effects = None
-    if policy.rater_correction:
-        others = relation != SELF
-        b, counts = fit_leniency(
-            np.unique(cell[others], return_inverse=True)[1].reshape(-1),
-            rater[others],
-            level[others],
-            len(inputs.rater_keys),
+    fit_report = None
+    if policy.correction == "ordinal":
+        # Named raters only, anonymous groups as released count + mean (docs/scoring.md,
+        # "Model penilai ordinal" and "Anonimitas").
+        n_keys = len(inputs.rater_keys)
+        done = correct_named(
+            cell,
+            rater,
+            relation,
+            level,
+            pool,
+            n_keys,
+            len(cells),
+            policy.min_anonymous_raters,
             policy.rater_shrinkage,
         )
-        level = level.copy()
-        level[others] = np.clip(level[others] - b[rater[others]], 1.0, 5.0)
+        level = done.level
+        model_fit = done.fit
+        effects = {
+            inputs.rater_keys[j]: RaterEffect(
+                round2(float(model_fit.b[j])),
+                int(model_fit.counts[j]),
+                round2(float(model_fit.sigma[j])),
+            )
+            for j in done.raters.tolist()
+        }
+        fit_report = {
+            "model": "ordinal",
+            "converged": model_fit.converged,
+            "iterations": model_fit.iterations,
+        }
+    elif policy.rater_correction:
+        # Only named raters (atasan) are corrected. Anonymous answers enter the fit as fixed
+        # observations, and only those of a released group: every output then depends on an
+        # anonymous group through its count and sum alone (docs/scoring.md, "Anonimitas").
+        # Anonymous answers first, so a cell's integer levels add up exactly before any corrected
+        # float joins them: mu then depends on the group's sum, never on who gave which level.
+        fit = np.flatnonzero(pool)
+        fit = fit[np.argsort(relation[fit] == SUPERVISOR, kind="stable")]
+        named = relation[fit] == SUPERVISOR
+        n_keys = len(inputs.rater_keys)
+        fit_rater = np.where(named, rater[fit], n_keys)  # n_keys: one fixed slot for all anonymous
+        b, counts = fit_leniency(
+            np.unique(cell[fit], return_inverse=True)[1].reshape(-1),
+            fit_rater,
+            level[fit],
+            n_keys + 1,
+            policy.rater_shrinkage,
+            fixed=np.arange(n_keys + 1) == n_keys,
+        )
+        corrected = relation == SUPERVISOR
+        level = level.astype(np.float64)  # a copy: corrected levels are floats
+        level[corrected] = np.clip(level[corrected] - b[rater[corrected]], 1.0, 5.0)
         effects = {
             inputs.rater_keys[j]: RaterEffect(round2(float(b[j])), int(counts[j]))
-            for j in np.flatnonzero(counts)
+            for j in np.flatnonzero(counts[:n_keys])
         }
 
     table = _group_table(cell, relation, level, len(cells), policy)
@@ -185,138 +279,178 @@ def score_cycle(inputs: CycleInputs, policy: Policy) -> CycleScores:
             org,
             (
                 s.predikat
-                for s, e in zip(employees, inputs.employees, strict=True)
+                for s, e in zip(employees.people, inputs.employees, strict=True)
                 if e.unit == unit
             ),
         )
         for unit, org in sorted(inputs.units.items())
     )
-    return CycleScores(SCORING_VERSION, policy, employees, effects, distribution)
-
-
-def _canonical(r: RatingsIn) -> RatingsIn:
-    """Sorts the answers so that the order they arrived in can never change a float sum."""
-    order = np.lexsort((r.rater, r.relation, r.item, r.ratee))
-    return RatingsIn(
-        r.ratee[order], r.rater[order], r.relation[order], r.item[order], r.level[order]
+    return CycleScores(
+        SCORING_VERSION,
+        policy,
+        employees,
+        effects,
+        distribution,
+        pool_mean,
+        pool_raters,
+        fit_report,
     )
 
 
-@dataclass
-class _Table:
-    """Per scored cell (ratee × item): the rounded outputs as Python lists, for the assembly loop."""
-
-    score: list
-    self_level: list
-    groups: list  # per cell: tuple of (name, mean, n)
-    n_raters: list
-    sd: list
-    rwg: list
-    flags: list
-
-
-def _group_table(cell, relation, level, n_cells: int, policy: Policy) -> _Table:
-    S = np.zeros((4, n_cells))
-    Q = np.zeros((4, n_cells))
-    C = np.zeros((4, n_cells), dtype=np.int64)
-    for r in range(4):
-        mask = relation == r
-        S[r] = np.bincount(cell[mask], weights=level[mask], minlength=n_cells)
-        Q[r] = np.bincount(cell[mask], weights=level[mask] ** 2, minlength=n_cells)
-        C[r] = np.bincount(cell[mask], minlength=n_cells)
-    k = policy.min_anonymous_raters
-    c_peer, c_sub = C[PEER], C[SUBORDINATE]
+def _anonymous_counts(cell, relation, n_cells: int, k: int):
+    """Per cell: which anonymous groups are shown alone, pooled, or dropped (rule 3)."""
+    c_peer = np.bincount(cell[relation == PEER], minlength=n_cells)
+    c_sub = np.bincount(cell[relation == SUBORDINATE], minlength=n_cells)
     alone = ((c_peer == 0) | (c_peer >= k)) & ((c_sub == 0) | (c_sub >= k))
     pooled_n = c_peer + c_sub
     pooled_ok = ~alone & (pooled_n >= k)
     dropped = ~alone & (pooled_n > 0) & (pooled_n < k)
+    return alone, pooled_ok, dropped
 
-    # The groups that can enter a score: (name, sum, sum of squares, n, weight, present mask).
-    w = {r: policy.weight(r) for r in RELATIONS}
-    candidates = [
-        ("atasan", S[SUPERVISOR], Q[SUPERVISOR], C[SUPERVISOR], w["atasan"], C[SUPERVISOR] > 0),
-        ("rekan", S[PEER], Q[PEER], c_peer, w["rekan"], alone & (c_peer > 0)),
-        ("bawahan", S[SUBORDINATE], Q[SUBORDINATE], c_sub, w["bawahan"], alone & (c_sub > 0)),
-        (
-            POOLED,
-            S[PEER] + S[SUBORDINATE],
-            Q[PEER] + Q[SUBORDINATE],
-            pooled_n,
-            w["rekan"] * (c_peer > 0) + w["bawahan"] * (c_sub > 0),
-            pooled_ok,
-        ),
-        ("diri", S[SELF], Q[SELF], C[SELF], w["diri"], C[SELF] > 0),
-    ]
-    num = np.zeros(n_cells)
-    den = np.zeros(n_cells)
-    total_s = np.zeros(n_cells)
-    total_q = np.zeros(n_cells)
-    total_n = np.zeros(n_cells, dtype=np.int64)
-    entered = []
-    for name, s, q, n, weight, present in candidates:
-        weight = np.broadcast_to(np.asarray(weight, dtype=float), (n_cells,))
-        use = present & (weight > 0)
-        mean = np.divide(s, n, out=np.zeros(n_cells), where=n > 0)
-        num += np.where(use, weight * mean, 0.0)
-        den += np.where(use, weight, 0.0)
-        total_s += np.where(use, s, 0.0)
-        total_q += np.where(use, q, 0.0)
-        total_n += np.where(use, n, 0)
-        entered.append((name, use, round2_array(mean).tolist(), n.tolist()))
 
-    has_score = den > 0
-    score = np.where(has_score, num / np.where(has_score, den, 1.0), np.nan)
-    many = total_n >= 2
-    variance = np.divide(
-        total_q - total_s**2 / np.maximum(total_n, 1),
-        total_n - 1,
-        out=np.zeros(n_cells),
-        where=many,
-    )
-    variance = np.maximum(variance, 0.0)  # float noise below zero
-    sd = np.where(many, np.sqrt(variance), np.nan)
-    rwg = np.where(many, np.clip(1 - variance / UNIFORM_VARIANCE, 0.0, 1.0), np.nan)
-    sd_r, rwg_r = round2_array(sd), round2_array(rwg)
-    low = many & (np.floor(rwg_r * 100 + 0.5) < round(policy.low_agreement_rwg * 100))
-    self_level = np.where(C[SELF] > 0, np.divide(S[SELF], np.maximum(C[SELF], 1)), np.nan)
+def _released(cell, relation, n_cells: int, k: int) -> np.ndarray:
+    """Per answer: does it reach any output? Named and self answers always; an anonymous one
+    only when its cell's group is shown (alone or pooled), never when the group is dropped."""
+    alone, pooled_ok, _dropped = _anonymous_counts(cell, relation, n_cells, k)
+    anonymous = (relation == PEER) | (relation == SUBORDINATE)
+    return ~anonymous | (alone | pooled_ok)[cell]
 
-    groups: list[list] = [[] for _ in range(n_cells)]
-    for name, use, mean_r, n in entered:
-        for i in np.flatnonzero(use).tolist():
-            groups[i].append((name, mean_r[i], n[i]))
-    flag_sets: list[tuple[str, ...]] = [()] * n_cells
-    for i in np.flatnonzero(~has_score | pooled_ok | dropped | low).tolist():
-        flags = []
-        if dropped[i]:
-            flags.append(DROPPED_FLAG)
-        if pooled_ok[i]:
-            flags.append(POOLED_FLAG)
-        if low[i]:
-            flags.append(LOW_AGREEMENT)
-        if not has_score[i]:
-            flags.append(NO_DATA)
-        flag_sets[i] = tuple(sorted(flags))
-    return _Table(
-        score=_nullable(round2_array(score)),
-        self_level=_nullable(round2_array(self_level)),
-        groups=groups,
-        n_raters=total_n.tolist(),
-        sd=_nullable(sd_r),
-        rwg=_nullable(rwg_r),
-        flags=flag_sets,
-    )
+
+# The groups of an item in the order they are listed, and the flags as bits in the sorted order
+# of their names (an item's flags are always listed sorted).
+GROUP_NAMES = ("atasan", "rekan", "bawahan", POOLED, "diri")
+FLAG_NAMES = (POOLED_FLAG, DROPPED_FLAG, LOW_AGREEMENT, NO_DATA)
+POOLED_BIT, _DROPPED_BIT, _LOW_BIT, _NO_DATA_BIT = (1 << b for b in range(4))
+_FLAG_SETS = tuple(
+    tuple(name for b, name in enumerate(FLAG_NAMES) if mask >> b & 1) for mask in range(16)
+)
 
 
 def _nullable(values: np.ndarray) -> list:
     return [None if v != v else v for v in values.tolist()]  # NaN -> None
 
 
+def _cents_of(values: np.ndarray) -> np.ndarray:
+    """round2 as whole hundredths (NaN -> 0; the caller keeps the mask): c / 100 is exactly the
+    float round2 gives, so the table can keep small integers instead of Python floats."""
+    return np.floor(np.nan_to_num(values) * 100 + 0.5 + _EPS).astype(np.int64)
+
+
+@dataclass
+class _Table:
+    """Per scored cell (ratee × item), as arrays: cents where a value is a rounded number."""
+
+    has_score: np.ndarray
+    score: np.ndarray  # cents
+    has_self: np.ndarray
+    self_level: np.ndarray  # cents
+    group_use: np.ndarray  # (5, cells) bool, GROUP_NAMES order
+    group_mean: np.ndarray  # (5, cells) cents
+    group_n: np.ndarray  # (5, cells)
+    n_raters: np.ndarray
+    many: np.ndarray  # sd and rwg exist (at least two sources)
+    sd: np.ndarray  # cents
+    rwg: np.ndarray  # cents
+    flags: np.ndarray  # bits of FLAG_NAMES
+
+
+def _group_table(cell, relation, level, n_cells: int, policy: Policy) -> _Table:
+    S = np.zeros((4, n_cells))
+    C = np.zeros((4, n_cells), dtype=np.int64)
+    for r in range(4):
+        mask = relation == r
+        S[r] = np.bincount(cell[mask], weights=level[mask], minlength=n_cells)
+        C[r] = np.bincount(cell[mask], minlength=n_cells)
+    c_peer, c_sub = C[PEER], C[SUBORDINATE]
+    pooled_n = c_peer + c_sub
+    alone, pooled_ok, dropped = _anonymous_counts(
+        cell, relation, n_cells, policy.min_anonymous_raters
+    )
+
+    # The groups that can enter a score: (sum, n, weight, present mask), GROUP_NAMES order.
+    w = {r: policy.weight(r) for r in RELATIONS}
+    candidates = [
+        (S[SUPERVISOR], C[SUPERVISOR], w["atasan"], C[SUPERVISOR] > 0),
+        (S[PEER], c_peer, w["rekan"], alone & (c_peer > 0)),
+        (S[SUBORDINATE], c_sub, w["bawahan"], alone & (c_sub > 0)),
+        (
+            S[PEER] + S[SUBORDINATE],
+            pooled_n,
+            w["rekan"] * (c_peer > 0) + w["bawahan"] * (c_sub > 0),
+            pooled_ok,
+        ),
+        (S[SELF], C[SELF], w["diri"], C[SELF] > 0),
+    ]
+    num = np.zeros(n_cells)
+    den = np.zeros(n_cells)
+    # Agreement is between the sources that enter the score, each counted once by its mean: an
+    # anonymous group's spread inside it is never used, so its answers show only as count + sum.
+    source_s = np.zeros(n_cells)
+    source_q = np.zeros(n_cells)
+    sources = np.zeros(n_cells, dtype=np.int64)
+    total_n = np.zeros(n_cells, dtype=np.int64)
+    group_use = np.zeros((5, n_cells), dtype=bool)
+    group_mean = np.zeros((5, n_cells), dtype=np.int16)
+    group_n = np.zeros((5, n_cells), dtype=np.int32)
+    for g, (s, n, weight, present) in enumerate(candidates):
+        weight = np.broadcast_to(np.asarray(weight, dtype=float), (n_cells,))
+        use = present & (weight > 0)
+        mean = np.divide(s, n, out=np.zeros(n_cells), where=n > 0)
+        num += np.where(use, weight * mean, 0.0)
+        den += np.where(use, weight, 0.0)
+        source_s += np.where(use, mean, 0.0)
+        source_q += np.where(use, mean**2, 0.0)
+        sources += use
+        total_n += np.where(use, n, 0)
+        group_use[g] = use
+        group_mean[g] = _cents_of(mean)
+        group_n[g] = n
+    has_self = C[SELF] > 0
+    self_level = _cents_of(np.divide(S[SELF], np.maximum(C[SELF], 1)))
+    del S, C
+
+    has_score = den > 0
+    score = np.where(has_score, num / np.where(has_score, den, 1.0), np.nan)
+    many = sources >= 2
+    variance = np.divide(
+        source_q - source_s**2 / np.maximum(sources, 1),
+        sources - 1,
+        out=np.zeros(n_cells),
+        where=many,
+    )
+    variance = np.maximum(variance, 0.0)  # float noise below zero
+    sd = np.where(many, np.sqrt(variance), np.nan)
+    rwg = np.where(many, np.clip(1 - variance / UNIFORM_VARIANCE, 0.0, 1.0), np.nan)
+    rwg_r = round2_array(rwg)
+    low = many & (np.floor(rwg_r * 100 + 0.5) < round(policy.low_agreement_rwg * 100))
+    flags = (
+        np.where(pooled_ok, POOLED_BIT, 0)
+        | np.where(dropped, _DROPPED_BIT, 0)
+        | np.where(low, _LOW_BIT, 0)
+        | np.where(~has_score, _NO_DATA_BIT, 0)
+    ).astype(np.int8)
+    return _Table(
+        has_score=has_score,
+        score=_cents_of(score).astype(np.int16),
+        has_self=has_self,
+        self_level=self_level.astype(np.int16),
+        group_use=group_use,
+        group_mean=group_mean,
+        group_n=group_n,
+        n_raters=total_n.astype(np.int32),
+        many=many,
+        sd=_cents_of(sd).astype(np.int16),
+        rwg=_cents_of(rwg).astype(np.int16),
+        flags=flags,
+    )
+
+
 def _employees(
     cells: np.ndarray, n_items: int, inputs: CycleInputs, t: _Table, policy: Policy
-) -> tuple[EmployeeScores, ...]:
+) -> EmployeeTable:
     """Every employee's items (the rated cells, plus the standard's competencies and the
-    BerAKHLAK items even when unrated), gaps, JPM, perilaku, predikat and 9-box. The arithmetic
-    is done on whole columns; the loop at the end only assembles the objects."""
+    BerAKHLAK items even when unrated), gaps, JPM, perilaku, predikat and 9-box, computed on
+    whole columns. The result keeps the columns; it makes an employee's objects when asked."""
     n_emp = len(inputs.employees)
     # Items in code order: the standards and behaviour list may name codes nobody rated.
     codes = sorted(
@@ -329,6 +463,7 @@ def _employees(
     to_rank = np.array([rank[c] for c in inputs.item_codes] or [0], dtype=np.int64)
     rated_employee, rated_item = divmod(cells, n_items)
     rated_key = rated_employee * n_codes + to_rank[rated_item]
+    del rated_employee, rated_item
 
     position_names = sorted({e.position for e in inputs.employees if e.position})
     position_of = {name: p for p, name in enumerate(position_names)}
@@ -356,28 +491,43 @@ def _employees(
         parts.append((members[:, None] * n_codes + standard[None, :]).ravel())
     beh_items = np.flatnonzero(behaviour)
     parts.append((everyone[:, None] * n_codes + beh_items[None, :]).ravel())
-    keys = np.unique(np.concatenate(parts))
+    if n_emp * n_codes <= 4 * sum(len(part) for part in parts) + 1024:
+        # The grid of every employee × code is small: mark the cells instead of sorting them.
+        present = np.zeros(max(n_emp, 1) * n_codes, dtype=bool)
+        for part in parts:
+            present[part] = True
+        keys = np.flatnonzero(present)
+        del present
+    else:
+        keys = np.unique(np.concatenate(parts))
+    del parts
     employee, item = divmod(keys, n_codes)
     at = np.searchsorted(keys, rated_key)  # where each rated cell sits in the universe
-    source = np.full(len(keys), -1, dtype=np.int64)
-    source[at] = np.arange(len(rated_key))
+    del keys, rated_key
+    n_u = len(employee)
 
-    score = np.full(len(keys), np.nan)
-    score[at] = np.array([np.nan if v is None else v for v in t.score])
-    self_level = np.full(len(keys), np.nan)
-    self_level[at] = np.array([np.nan if v is None else v for v in t.self_level])
-    has_score = ~np.isnan(score)
+    def spread(values: np.ndarray, fill) -> np.ndarray:
+        out = np.full((*values.shape[:-1], n_u), fill, dtype=values.dtype)
+        out[..., at] = values
+        return out
+
+    has_score = spread(t.has_score, False)
+    score_c = spread(t.score, 0)
+    has_self = spread(t.has_self, False)
+    self_c = spread(t.self_level, 0)
+    score = np.where(has_score, score_c / 100, np.nan)
+    self_level = np.where(has_self, self_c / 100, np.nan)
     score_cents = np.where(has_score, np.floor(score * 100 + 0.5), 0).astype(np.int64)
-    need = required[employee_position[employee], item] if len(keys) else np.zeros(0, np.int64)
+    need = required[employee_position[employee], item] if n_u else np.zeros(0, np.int64)
     has_need = need > 0
     both = has_score & has_need
     gap = np.where(both, round2_array(score - need), np.nan)
     meets = score_cents >= need * 100
-    has_self = ~np.isnan(self_level)
     difference = np.floor(np.nan_to_num(self_level) * 100 + 0.5).astype(np.int64) - score_cents
     gap_cents = cents(policy.blind_spot_gap)
     blind = has_self & has_score & (difference >= gap_cents)
-    hidden = has_self & has_score & (difference <= -gap_cents)
+    hidden = has_self & has_score & (difference <= -gap_cents) & ~blind
+    del difference, score_cents, self_level
 
     achieved = np.bincount(
         employee[both], weights=np.minimum(score[both], need[both]), minlength=n_emp
@@ -394,74 +544,313 @@ def _employees(
     perilaku_values = round2_array(
         np.divide(behaviour_sum, behaviour_n, out=np.zeros(n_emp), where=behaviour_n > 0)
     )
+    del score, scored_behaviour
 
-    bounds = np.searchsorted(employee, np.arange(n_emp + 1)).tolist()
-    columns = (
-        item.tolist(),
-        source.tolist(),
-        need.tolist(),
-        _nullable(gap),
-        meets.tolist(),
-        both.tolist(),
-        blind.tolist(),
-        hidden.tolist(),
-    )
-    out = []
+    rated = spread(np.ones(len(at), dtype=bool), False)
+    people = []
     for e, person in enumerate(inputs.employees):
-        items: dict[str, ItemScore] = {}
-        missing, blind_spots, hidden_strengths = [], [], []
-        for c in range(bounds[e], bounds[e + 1]):
-            code = codes[columns[0][c]]
-            s, req = columns[1][c], columns[2][c] or None
-            if s >= 0:
-                groups = {name: GroupScore(mean, n) for name, mean, n in t.groups[s]}
-                value = t.score[s]
-                items[code] = ItemScore(
-                    code,
-                    value,
-                    req,
-                    columns[3][c],
-                    columns[4][c] if columns[5][c] else None,
-                    t.self_level[s],
-                    groups,
-                    t.n_raters[s],
-                    t.sd[s],
-                    t.rwg[s],
-                    t.flags[s],
-                )
-            else:
-                value = None
-                items[code] = ItemScore(
-                    code, None, req, None, None, None, {}, 0, None, None, (NO_DATA,)
-                )
-            if req is not None and value is None:
-                missing.append(code)
-            if columns[6][c]:
-                blind_spots.append(code)
-            elif columns[7][c]:
-                hidden_strengths.append(code)
-        has_jpm = bool(required_sum[e] > 0)
-        jpm_value = float(jpm_values[e]) if has_jpm else None
+        jpm_value = float(jpm_values[e]) if required_sum[e] > 0 else None
         category = jpm_category(jpm_value, policy.jpm_categories)
         perilaku = float(perilaku_values[e]) if behaviour_n[e] else None
         suggested = rating_rules.suggest_perilaku(perilaku, **policy.perilaku_thresholds)
         rating = person.perilaku_rating or suggested
         predikat = rating_rules.predikat(person.hasil_kerja, rating)
-        out.append(
-            EmployeeScores(
-                key=person.key,
-                items=items,
-                jpm=jpm_value,
-                jpm_category=category,
-                jpm_missing=tuple(missing),
-                perilaku_score=perilaku,
-                perilaku_suggested=suggested,
-                perilaku_rating=rating,
-                hasil_kerja=person.hasil_kerja,
-                predikat=predikat,
-                nine_box=nine_box(predikat, category),
-                blind_spots=tuple(blind_spots),
-                hidden_strengths=tuple(hidden_strengths),
+        people.append(
+            _Person(
+                person.key,
+                jpm_value,
+                category,
+                perilaku,
+                suggested,
+                rating,
+                person.hasil_kerja,
+                predikat,
+                nine_box(predikat, category),
             )
         )
-    return tuple(out)
+    return EmployeeTable(
+        codes=tuple(codes),
+        people=tuple(people),
+        bounds=np.searchsorted(employee, np.arange(n_emp + 1)),
+        employee=employee.astype(np.int32),
+        item=item.astype(np.int32),
+        rated=rated,
+        need=need.astype(np.int8) if n_u and need.max() < 128 else need,
+        has_score=has_score,
+        score=score_c,
+        has_self=has_self,
+        self_level=self_c,
+        gap=gap,
+        meets=meets,
+        both=both,
+        blind=blind,
+        hidden=hidden,
+        group_use=spread(t.group_use, False),
+        group_mean=spread(t.group_mean, 0),
+        group_n=spread(t.group_n, 0),
+        n_raters=spread(t.n_raters, 0),
+        many=spread(t.many, False),
+        sd=spread(t.sd, 0),
+        rwg=spread(t.rwg, 0),
+        flags=spread(t.flags, _NO_DATA_BIT),
+    )
+
+
+class _Person(NamedTuple):
+    key: Hashable
+    jpm: float | None
+    jpm_category: str | None
+    perilaku_score: float | None
+    perilaku_suggested: str | None
+    perilaku_rating: str | None
+    hasil_kerja: str | None
+    predikat: str | None
+    nine_box: int | None
+
+
+# JSON text of a number rounded to 2 decimals, by its cents: what json.dumps writes for c / 100.
+_CENTS_LIMIT = 1000
+_NUMBER_TEXT = np.array(
+    [repr(c / 100) for c in range(-_CENTS_LIMIT, _CENTS_LIMIT + 1)], dtype=object
+)
+_FLAG_TEXT = np.array(
+    ["[" + ",".join(f'"{name}"' for name in flags) + "]" for flags in _FLAG_SETS], dtype=object
+)
+
+
+def _number_text(cents_: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    c = cents_.astype(np.int64)
+    if len(c) and (
+        c[valid].min(initial=0) < -_CENTS_LIMIT or c[valid].max(initial=0) > _CENTS_LIMIT
+    ):
+        return np.array(
+            [
+                repr(v / 100) if ok else "null"
+                for v, ok in zip(c.tolist(), valid.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+    return np.where(
+        valid, _NUMBER_TEXT[np.clip(c, -_CENTS_LIMIT, _CENTS_LIMIT) + _CENTS_LIMIT], "null"
+    )
+
+
+_INT_TEXT = np.array([str(i) for i in range(4096)], dtype=object)
+
+
+def _int_text(values: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
+    if len(values) and values.min() >= 0 and values.max() < len(_INT_TEXT):
+        text = _INT_TEXT[values]
+    else:
+        text = np.array(list(map(str, values.tolist())), dtype=object)
+    return text if valid is None else np.where(valid, text, "null")
+
+
+def _item_template(groups_mask: int) -> str:
+    groups = ",".join(
+        f'"{name}":{{"mean":%s,"n":%s}}'
+        for g, name in enumerate(GROUP_NAMES)
+        if groups_mask >> g & 1
+    )
+    return (
+        '%s:{"score":%s,"required":%s,"gap":%s,"meets":%s,"self":%s,"groups":{'
+        + groups
+        + '},"n_raters":%s,"sd":%s,"rwg":%s,"flags":%s}'
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class EmployeeTable(Sequence):
+    """The scored employees as columns: a sequence of EmployeeScores made on access (1.6 million
+    item objects for 100,000 employees are never all alive at once), and the same items as the
+    JSON text of {code: ItemScore.as_dict()} for a range of employees, without the objects.
+
+    Per employee: people[e]; per cell of the universe (employee × item, in employee then code
+    order; cells of employee e are bounds[e]:bounds[e + 1]) the columns below, numbers rounded
+    to 2 decimals kept as cents."""
+
+    codes: tuple[str, ...]
+    people: tuple[_Person, ...]
+    bounds: np.ndarray
+    employee: np.ndarray
+    item: np.ndarray  # index into codes
+    rated: np.ndarray
+    need: np.ndarray  # required level, 0 = none
+    has_score: np.ndarray
+    score: np.ndarray
+    has_self: np.ndarray
+    self_level: np.ndarray
+    gap: np.ndarray  # float, NaN = none
+    meets: np.ndarray
+    both: np.ndarray  # a score and a standard: gap and meets exist
+    blind: np.ndarray
+    hidden: np.ndarray
+    group_use: np.ndarray
+    group_mean: np.ndarray
+    group_n: np.ndarray
+    n_raters: np.ndarray
+    many: np.ndarray
+    sd: np.ndarray
+    rwg: np.ndarray
+    flags: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return tuple(self._one(e) for e in range(len(self))[index])
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._one(index)
+
+    def __iter__(self):
+        for e in range(len(self)):
+            yield self._one(e)
+
+    def _cell_codes(self, start: int, stop: int, kind: np.ndarray) -> list[tuple[str, ...]]:
+        """Per employee in start:stop, the codes of the cells where `kind` holds, in order."""
+        lo, hi = int(self.bounds[start]), int(self.bounds[stop])
+        hits = np.flatnonzero(kind[lo:hi]) + lo
+        per = np.searchsorted(hits, self.bounds[start : stop + 1]).tolist()
+        names = [self.codes[i] for i in self.item[hits].tolist()]
+        return [tuple(names[per[k] : per[k + 1]]) for k in range(stop - start)]
+
+    def jpm_missing(self, start: int, stop: int) -> list[tuple[str, ...]]:
+        return self._cell_codes(start, stop, (self.need > 0) & ~self.has_score)
+
+    def blind_spots(self, start: int, stop: int) -> list[tuple[str, ...]]:
+        return self._cell_codes(start, stop, self.blind)
+
+    def hidden_strengths(self, start: int, stop: int) -> list[tuple[str, ...]]:
+        return self._cell_codes(start, stop, self.hidden)
+
+    def _one(self, e: int) -> EmployeeScores:
+        lo, hi = int(self.bounds[e]), int(self.bounds[e + 1])
+        s = slice(lo, hi)
+        columns = (
+            self.item[s].tolist(),
+            self.rated[s].tolist(),
+            self.need[s].tolist(),
+            _nullable(self.gap[s]),
+            self.meets[s].tolist(),
+            self.both[s].tolist(),
+            [
+                v / 100 if ok else None
+                for v, ok in zip(self.score[s].tolist(), self.has_score[s].tolist(), strict=True)
+            ],
+            [
+                v / 100 if ok else None
+                for v, ok in zip(
+                    self.self_level[s].tolist(), self.has_self[s].tolist(), strict=True
+                )
+            ],
+            self.group_use[:, s].T.tolist(),
+            (self.group_mean[:, s].T / 100).tolist(),
+            self.group_n[:, s].T.tolist(),
+            self.n_raters[s].tolist(),
+            [
+                v / 100 if ok else None
+                for v, ok in zip(self.sd[s].tolist(), self.many[s].tolist(), strict=True)
+            ],
+            [
+                v / 100 if ok else None
+                for v, ok in zip(self.rwg[s].tolist(), self.many[s].tolist(), strict=True)
+            ],
+            self.flags[s].tolist(),
+        )
+        items: dict[str, ItemScore] = {}
+        for c in range(hi - lo):
+            code = self.codes[columns[0][c]]
+            req = columns[2][c] or None
+            if columns[1][c]:
+                groups = {
+                    name: GroupScore(columns[9][c][g], columns[10][c][g])
+                    for g, name in enumerate(GROUP_NAMES)
+                    if columns[8][c][g]
+                }
+                items[code] = ItemScore(
+                    code,
+                    columns[6][c],
+                    req,
+                    columns[3][c],
+                    columns[4][c] if columns[5][c] else None,
+                    columns[7][c],
+                    groups,
+                    columns[11][c],
+                    columns[12][c],
+                    columns[13][c],
+                    _FLAG_SETS[columns[14][c]],
+                )
+            else:
+                items[code] = ItemScore(
+                    code, None, req, None, None, None, {}, 0, None, None, (NO_DATA,)
+                )
+        p = self.people[e]
+        return EmployeeScores(
+            key=p.key,
+            items=items,
+            jpm=p.jpm,
+            jpm_category=p.jpm_category,
+            jpm_missing=self.jpm_missing(e, e + 1)[0],
+            perilaku_score=p.perilaku_score,
+            perilaku_suggested=p.perilaku_suggested,
+            perilaku_rating=p.perilaku_rating,
+            hasil_kerja=p.hasil_kerja,
+            predikat=p.predikat,
+            nine_box=p.nine_box,
+            blind_spots=self.blind_spots(e, e + 1)[0],
+            hidden_strengths=self.hidden_strengths(e, e + 1)[0],
+        )
+
+    def items_json(self, start: int, stop: int) -> list[str]:
+        """For employees start:stop, the text of json.dumps({code: item.as_dict() for …},
+        separators=(",", ":")) of their items, made from the columns in one pass per chunk."""
+        lo, hi = int(self.bounds[start]), int(self.bounds[stop])
+        s = slice(lo, hi)
+        code_text = np.array([json.dumps(code) for code in self.codes] or [""], dtype=object)
+        need = self.need[s]
+        meets_text = np.where(
+            self.both[s], np.where(self.meets[s], "true", "false"), "null"
+        ).astype(object)
+        columns = [
+            code_text[self.item[s]],
+            _number_text(self.score[s], self.has_score[s]),
+            _int_text(need, need > 0),
+            _number_text(_cents_of(self.gap[s]), self.both[s]),
+            meets_text,
+            _number_text(self.self_level[s], self.has_self[s]),
+        ]
+        groups = [
+            (
+                _number_text(self.group_mean[g, s], self.group_use[g, s]),
+                _int_text(self.group_n[g, s]),
+            )
+            for g in range(len(GROUP_NAMES))
+        ]
+        tail = [
+            _int_text(self.n_raters[s]),
+            _number_text(self.sd[s], self.many[s]),
+            _number_text(self.rwg[s], self.many[s]),
+            _FLAG_TEXT[self.flags[s]],
+        ]
+        mask = np.zeros(hi - lo, dtype=np.int64)
+        for g in range(len(GROUP_NAMES)):
+            mask |= self.group_use[g, s].astype(np.int64) << g
+        text = np.empty(hi - lo, dtype=object)
+        for m in np.unique(mask).tolist():
+            at = np.flatnonzero(mask == m)
+            parts = [column[at].tolist() for column in columns]
+            for g in range(len(GROUP_NAMES)):
+                if m >> g & 1:
+                    parts += [groups[g][0][at].tolist(), groups[g][1][at].tolist()]
+            parts += [column[at].tolist() for column in tail]
+            template = _item_template(m)
+            made = np.empty(len(at), dtype=object)
+            made[:] = [template % values for values in zip(*parts, strict=True)]
+            text[at] = made
+        cells = text.tolist()
+        per = (self.bounds[start : stop + 1] - lo).tolist()
+        return ["{" + ",".join(cells[per[k] : per[k + 1]]) + "}" for k in range(stop - start)]
