@@ -38,6 +38,12 @@ def cycle(world, framework) -> Cycle:
 
 
 @pytest.fixture
+def unacknowledged(world, framework) -> Cycle:
+    add_teknis(world, "T.01", position=world.staff_position, level=2)
+    return make_cycle(world.agency, world.admin, acknowledged=False)
+
+
+@pytest.fixture
 def tokens(world) -> dict[str, dict]:
     people = {
         "admin": (world.admin, world.agency),
@@ -64,7 +70,8 @@ def all_answers(cycle, ratee, level: int = 4) -> dict:
 # --- the rater ---------------------------------------------------------------------------------
 
 
-def test_a_rater_lists_reads_drafts_and_submits_a_form(client, world, cycle, tokens):
+def test_a_rater_lists_reads_drafts_and_submits_a_form(client, world, unacknowledged, tokens):
+    cycle = unacknowledged
     me = tokens["peer"]
     listed = call(client, "get", "/v1/my/assignments", me)
     assert listed.status_code == 200, listed.content
@@ -91,6 +98,18 @@ def test_a_rater_lists_reads_drafts_and_submits_a_form(client, world, cycle, tok
     answers = all_answers(cycle, world.staff_employee)
     last = answers.pop("B7")
     answers["M.02"] = {"level": None, "cannot_rate": True, "comment": "jarang bekerja sama"}
+    # Nothing is saved before the purpose is acknowledged (as on the web).
+    assert form["acknowledged"] is False
+    refused = call(client, "put", f"/v1/assignments/{form_id}/draft", me, {"answers": answers})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "not_acknowledged"
+    assert not Response.objects.filter(assignment_id=form_id).exists()
+    purpose = call(client, "get", f"/v1/my/cycles/{cycle.pk}/purpose", me).json()
+    assert purpose["purpose"] == cycle.purpose and purpose["acknowledged_at"] is None
+    acknowledged = call(client, "post", f"/v1/my/cycles/{cycle.pk}/acknowledge", me).json()
+    assert acknowledged["acknowledged_at"]
+    again = call(client, "post", f"/v1/my/cycles/{cycle.pk}/acknowledge", me).json()
+    assert again["acknowledged_at"] == acknowledged["acknowledged_at"]
+    assert call(client, "get", f"/v1/assignments/{form_id}/form", me).json()["acknowledged"]
     saved = call(
         client,
         "put",
@@ -304,6 +323,7 @@ def test_admin_creates_generates_starts_and_follows_progress(client, world, fram
     own = RaterAssignment.objects.get(
         cycle_id=cycle["id"], rater=world.staff_employee, ratee=world.staff_employee
     )
+    services.acknowledge(cycle=own.cycle, user=world.staff)
     services.response_save(
         assignment=own, answers={"M.01": services.Answer(level=3)}, acting_user=world.staff
     )
@@ -378,6 +398,7 @@ def test_query_counts_are_pinned_and_do_not_grow(client, world, cycle, tokens, w
     path = path.format(c=cycle.pk)
     small, small_rows = count_queries(client, path, tokens[who])
     grow(world, cycle, 30)
+    services.acknowledge(cycle=cycle, user=world.supervisor)
     for a in RaterAssignment.objects.filter(cycle=cycle, rater=world.supervisor_employee)[:5]:
         services.response_save(
             assignment=a, answers={"M.01": services.Answer(level=3)}, acting_user=world.supervisor

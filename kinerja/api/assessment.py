@@ -15,12 +15,12 @@ from ninja.pagination import paginate
 from kinerja.assessment import selectors, services
 from kinerja.assessment.models import Cycle, RaterAssignment
 from kinerja.core import permissions
-from kinerja.core.errors import KinerjaError, NotFound
+from kinerja.core.errors import NotFound
 from kinerja.core.tenancy import get_for_agency
 from kinerja.organisation.models import Employee
 from kinerja.results.services import results_finalise
 
-from .common import Pages, require
+from .common import Date, DateTime, InputSchema, Number, Pages, require
 from .urls import api
 
 router = Router(tags=["penilaian"])
@@ -79,13 +79,13 @@ class MyAssignmentOut(Schema):
         return response.submitted_at if response else None
 
 
-class AnswerIn(Schema):
+class AnswerIn(InputSchema):
     level: int | None = None
     cannot_rate: bool = False
     comment: str = ""
 
 
-class DraftIn(Schema):
+class DraftIn(InputSchema):
     answers: dict[str, AnswerIn] = {}
     strengths: str | None = None
     to_develop: str | None = None
@@ -118,6 +118,7 @@ class FormOut(Schema):
     ratee_name: str
     ratee_position: str
     state: str
+    acknowledged: bool
     editable: bool
     version: int
     submitted_at: dt.datetime | None
@@ -125,6 +126,18 @@ class FormOut(Schema):
     answers: dict[str, AnswerIn]
     strengths: str
     to_develop: str
+
+
+class PurposeOut(Schema):
+    """What a participant reads, and acknowledges, before filling any form of the cycle."""
+
+    cycle_id: int
+    cycle_name: str
+    purpose: str
+    use_of_results: str
+    visibility: str
+    objection: str
+    acknowledged_at: dt.datetime | None
 
 
 class SavedOut(Schema):
@@ -167,16 +180,16 @@ class CycleOut(Schema):
         return len(obj.items)
 
 
-class CycleIn(Schema):
+class CycleIn(InputSchema):
     name: str
-    period_start: dt.date
-    period_end: dt.date
-    deadline: dt.datetime
+    period_start: Date
+    period_end: Date
+    deadline: DateTime
     include_teknis: bool | None = None
-    weight_supervisor: Decimal | None = None
-    weight_peer: Decimal | None = None
-    weight_subordinate: Decimal | None = None
-    weight_self: Decimal | None = None
+    weight_supervisor: Number | None = None
+    weight_peer: Number | None = None
+    weight_subordinate: Number | None = None
+    weight_self: Number | None = None
     anonymity_threshold: int | None = None
     jpm_categories: str | None = None
     max_forms_per_rater: int | None = None
@@ -188,7 +201,7 @@ class CycleIn(Schema):
     objection: str | None = None
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     action: str
 
 
@@ -307,6 +320,7 @@ def get_form(request: HttpRequest, assignment_id: int):
         "ratee_name": assignment.ratee.name,
         "ratee_position": assignment.ratee.position.name,
         "state": _state(assignment),
+        "acknowledged": selectors.has_acknowledged(cycle=cycle, user=request.user),
         "editable": cycle.is_open and not (response and response.submitted_at),
         "version": response.version if response else 0,
         "submitted_at": response.submitted_at if response else None,
@@ -315,6 +329,43 @@ def get_form(request: HttpRequest, assignment_id: int):
         "strengths": response.strengths if response else "",
         "to_develop": response.to_develop if response else "",
     }
+
+
+def _participant_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
+    """A cycle of the caller's agency that is open to participants (not a draft), else 404."""
+    cycle = get_for_agency(Cycle, getattr(request, "agency", None), pk=cycle_id)
+    if cycle.status == Cycle.Status.DRAFT:
+        raise NotFound()
+    return cycle
+
+
+def _purpose(cycle: Cycle, user: Any) -> dict[str, Any]:
+    acknowledgement = selectors.acknowledgement_of(cycle=cycle, user=user)
+    return {
+        "cycle_id": cycle.pk,
+        "cycle_name": cycle.name,
+        "purpose": cycle.purpose,
+        "use_of_results": cycle.use_of_results,
+        "visibility": cycle.visibility,
+        "objection": cycle.objection,
+        "acknowledged_at": acknowledgement.acknowledged_at if acknowledgement else None,
+    }
+
+
+@router.get("/my/cycles/{int:cycle_id}/purpose", response=PurposeOut)
+def get_purpose(request: HttpRequest, cycle_id: int):
+    """The cycle's purpose, the use of its results, who sees what and how to object, with when
+    the caller acknowledged them (`null`: not yet; no form can be saved before)."""
+    cycle = _participant_cycle(request, cycle_id)
+    return _purpose(cycle, request.user)
+
+
+@router.post("/my/cycles/{int:cycle_id}/acknowledge", response=PurposeOut)
+def acknowledge(request: HttpRequest, cycle_id: int):
+    """Records that the caller read the purpose (once; repeating it keeps the first time)."""
+    cycle = _participant_cycle(request, cycle_id)
+    services.acknowledge(cycle=cycle, user=request.user)
+    return _purpose(cycle, request.user)
 
 
 def _answers(payload: DraftIn) -> dict[str, services.Answer]:
@@ -367,15 +418,7 @@ def list_cycles(request: HttpRequest):
 def create_cycle(request: HttpRequest, payload: CycleIn):
     """A draft cycle with the default settings and texts, overridden by what is given."""
     agency = require(request, permissions.can_manage_cycles)
-    values = payload.dict(exclude_none=True)
-    if values.get("jpm_categories", Cycle.JpmCategories.PLACEMENT) not in (
-        Cycle.JpmCategories.values
-    ):
-        raise KinerjaError(
-            "invalid",
-            "jpm_categories: nilai tidak dikenal.",
-            details=[{"field": "jpm_categories", "allowed": Cycle.JpmCategories.values}],
-        )
+    values = payload.dict(exclude_none=True)  # every rule is the service's (as on the web)
     cycle = services.cycle_create(
         agency=agency,
         acting_user=request.user,

@@ -11,7 +11,7 @@ from kinerja.core import permissions
 from kinerja.core.tenancy import get_for_agency
 from kinerja.organisation.models import Position
 
-from .common import require
+from .common import InputSchema, require
 from .urls import api
 
 router = Router(tags=["kompetensi"])
@@ -57,21 +57,21 @@ class FrameworkOut(Schema):
     behaviour_values: list[BehaviourOut]
 
 
-class LevelIn(Schema):
+class LevelIn(InputSchema):
     level: int
     title: str
     description: str = ""
     indicators: list[str] = []
 
 
-class TeknisIn(Schema):
+class TeknisIn(InputSchema):
     code: str
     name: str
     definition: str
     levels: list[LevelIn]
 
 
-class StandardItem(Schema):
+class StandardItem(InputSchema):
     competency: str
     required_level: int | None
 

@@ -30,7 +30,7 @@ from kinerja.development.recommend import TrainingOption
 from kinerja.organisation.models import Employee
 from kinerja.results.explain import num
 
-from .common import Pages, require
+from .common import InputSchema, NotNull, Pages, require
 from .urls import api
 
 router = Router(tags=["pengembangan"])
@@ -59,7 +59,7 @@ class TrainingOut(Schema):
         return int(obj.cost) if obj.cost is not None else None
 
 
-class TrainingIn(Schema):
+class TrainingIn(InputSchema):
     code: str
     name: str
     mode: str
@@ -74,19 +74,22 @@ class TrainingIn(Schema):
     is_active: bool = True
 
 
-class TrainingPatch(Schema):
-    code: str | None = None
-    name: str | None = None
-    mode: str | None = None
-    method: str | None = None
-    jp: int | None = None
-    competencies: list[str] | None = None
-    level_min: int | None = None
-    level_max: int | None = None
-    provider: str | None = None
+class TrainingPatch(InputSchema):
+    """Only the fields given change. None is "not given": an explicit null is outside the
+    schema (only `cost` may be null, which clears it) and is refused with 422."""
+
+    code: str | NotNull = None
+    name: str | NotNull = None
+    mode: str | NotNull = None
+    method: str | NotNull = None
+    jp: int | NotNull = None
+    competencies: list[str] | NotNull = None
+    level_min: int | NotNull = None
+    level_max: int | NotNull = None
+    provider: str | NotNull = None
     cost: int | None = None
-    description: str | None = None
-    is_active: bool | None = None
+    description: str | NotNull = None
+    is_active: bool | NotNull = None
 
 
 class OptionOut(Schema):
@@ -175,7 +178,7 @@ class PlanSummaryOut(Schema):
         return obj.employee.nip
 
 
-class PlanItemIn(Schema):
+class PlanItemIn(InputSchema):
     training_id: int | None = None
     title: str = ""
     competency: str = ""
@@ -184,7 +187,7 @@ class PlanItemIn(Schema):
     note: str = ""
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     approve: bool
     comment: str = ""
 
@@ -301,6 +304,14 @@ def update_training(request: HttpRequest, training_id: int, payload: TrainingPat
     agency = require(request, permissions.can_manage_catalog)
     training = get_for_agency(Training, agency, pk=training_id)
     values = payload.model_dump(exclude_unset=True)
+    nulls = sorted(k for k, v in values.items() if v is None and k != "cost")
+    if nulls:  # "not given" is None in the schema; an explicit null is not a value
+        raise KinerjaError(
+            "invalid",
+            _("Kolom ini tidak boleh kosong (null): %(f)s.") % {"f": ", ".join(nulls)},
+            details=[{"field": k} for k in nulls],
+            status=422,
+        )
     return services.training_save(
         agency=agency, acting_user=request.user, training=training, **values
     )
@@ -355,15 +366,16 @@ def my_plan(request: HttpRequest, year: int):
 def add_plan_item(request: HttpRequest, year: int, payload: PlanItemIn):
     """Adds a catalog item (`training_id`; its title and JP unless given) or a hand-written
     activity (`title`, `jp`) to a draft or returned plan."""
-    plan = _my_plan(request, year, create=True)
-    assert plan is not None
+    # The refusals first: a refused request must not leave an empty plan behind.
     training = (
-        get_for_agency(Training, plan.agency, pk=payload.training_id)
+        get_for_agency(Training, _me(request).agency, pk=payload.training_id)
         if payload.training_id is not None
         else None
     )
     if payload.source not in PlanItem.Source.values:
         raise KinerjaError("invalid", "source harus salah satu dari: rekomendasi, katalog, manual.")
+    plan = _my_plan(request, year, create=True)
+    assert plan is not None
     item = services.plan_item_add(
         plan=plan,
         acting_user=request.user,
@@ -404,8 +416,8 @@ def record_realisation(
     date: Form[dt.date],
     jp: Form[int],
     title: Form[str] = "",
-    item_id: Form[int | None] = None,
-    evidence: File[UploadedFile | None] = None,
+    item_id: Form[int | NotNull] = None,  # a form field cannot be null: left out, or a number
+    evidence: File[UploadedFile | NotNull] = None,
 ):
     """Records a completed activity on the approved plan (multipart): date, JP, optionally the
     plan item and the evidence (PDF, JPG or PNG, at most 5 MB)."""

@@ -14,7 +14,7 @@ from kinerja.organisation import selectors, services
 from kinerja.organisation.importing import employees_import
 from kinerja.organisation.models import Employee, OrgUnit, Position
 
-from .common import Pages, require
+from .common import InputSchema, Pages, require
 from .urls import api
 
 router = Router(tags=["organisasi"])
@@ -28,7 +28,7 @@ class UnitOut(Schema):
     parent_id: int | None
 
 
-class UnitIn(Schema):
+class UnitIn(InputSchema):
     name: str
     code: str = ""
     kind: str = OrgUnit.Kind.LAINNYA
@@ -43,7 +43,7 @@ class PositionOut(Schema):
     min_grade: str
 
 
-class PositionIn(Schema):
+class PositionIn(InputSchema):
     name: str
     position_type: str
     unit_id: int | None = None
@@ -74,7 +74,7 @@ class EmployeeOut(Schema):
         return obj.unit.name
 
 
-class EmployeeIn(Schema):
+class EmployeeIn(InputSchema):
     nip: str
     name: str
     gender: str = ""

@@ -21,7 +21,7 @@ from kinerja.organisation.selectors import unit_descendant_ids
 from kinerja.results import selectors, services
 from kinerja.results.models import CycleResult, EmployeeResult
 
-from .common import Pages, require
+from .common import InputSchema, Pages, require
 from .urls import api
 
 router = Router(tags=["hasil"])
@@ -96,7 +96,7 @@ class EmployeeResultDetailOut(EmployeeResultOut):
         return obj.cycle.status == Cycle.Status.FINAL
 
 
-class PerilakuIn(Schema):
+class PerilakuIn(InputSchema):
     rating: str
     reason: str = ""
 
