@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs (Swagger UI) from its own static files, not a CDN
     "django_htmx",
     "django_bootstrap5",
+    "csp",
+    "axes",  # django-axes: locks out repeated failed sign-ins (AXES_* below)
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 CSS/JS served from our own static files
     "kinerja.core",
     "kinerja.organisation",
@@ -71,7 +74,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
     "kinerja.core.middleware.MembershipMiddleware",
+    "kinerja.core.middleware.DatabaseUnavailableMiddleware",
+    "kinerja.api.middleware.ApiErrorShapeMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into a page
 ]
 
 ROOT_URLCONF = "kinerja.urls"
@@ -98,6 +105,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kinerja.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A connection left broken by a database restart is dropped before the next request
+        # uses it, so the service recovers by itself.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -113,6 +123,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# The sign-in lockout checks first; ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "kinerja.core.signin.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -143,6 +158,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The address people open Kinerja at, for links in e-mails (reminders).
 KINERJA_BASE_URL = os.environ.get("KINERJA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 KINERJA_IMPORT_MAX_BYTES = int(os.environ.get("KINERJA_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# Caps that refuse hostile spreadsheets before and while parsing (kinerja/core/spreadsheets.py).
+KINERJA_IMPORT_MAX_ROWS = int(os.environ.get("KINERJA_IMPORT_MAX_ROWS", 100_000))
+KINERJA_IMPORT_MAX_COLUMNS = int(os.environ.get("KINERJA_IMPORT_MAX_COLUMNS", 100))
+KINERJA_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("KINERJA_IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+)
+KINERJA_IMPORT_MAX_COMPRESSION_RATIO = int(
+    os.environ.get("KINERJA_IMPORT_MAX_COMPRESSION_RATIO", 100)
+)
+KINERJA_IMPORT_MAX_ZIP_MEMBERS = int(os.environ.get("KINERJA_IMPORT_MAX_ZIP_MEMBERS", 1000))
 
 BOOTSTRAP5 = {
     "css_url": {"url": "/static/bootstrap/css/bootstrap.min.css"},
@@ -158,10 +183,79 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kinerja@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# KINERJA_HTTPS=1: served over TLS (behind nginx/Caddy, docs/deploy.md). Turns on the redirect,
+# HSTS and secure cookies, so `kinerja check --deploy` has nothing to report.
+HTTPS = env_bool("KINERJA_HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("KINERJA_HSTS_SECONDS", 31_536_000)) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env_bool("KINERJA_BEHIND_PROXY", False):
+    # The proxy terminates TLS and says so; never set this without a proxy that overwrites it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind our proxy (KINERJA_BEHIND_PROXY=1, or KINERJA_TRUST_X_FORWARDED_FOR=1 alone) the
+# client's address (sign-in lockout, API token limits) is the last entry of X-Forwarded-For, the
+# one that proxy wrote; otherwise REMOTE_ADDR and the header is ignored (anyone can send it).
+TRUST_X_FORWARDED_FOR = env_bool(
+    "KINERJA_TRUST_X_FORWARDED_FOR", env_bool("KINERJA_BEHIND_PROXY", False)
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script anywhere (behaviour lives in kinerja/core/static/kinerja/kinerja.js). Inline
+# styles stay allowed: progress bars set their width in a style attribute and matplotlib's SVG
+# charts carry a <style> element; styles cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# The cache holds the API's failed-token counters. Per process by default; with several gunicorn
+# workers point every worker at one cache (e.g. KINERJA_CACHE_BACKEND=
+# django.core.cache.backends.filebased.FileBasedCache, KINERJA_CACHE_LOCATION=/var/tmp/kinerja).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "KINERJA_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": os.environ.get("KINERJA_CACHE_LOCATION", "kinerja"),
+    }
+}
+
+# Sign-in lockout (django-axes): after KINERJA_LOGIN_FAILURE_LIMIT failed sign-ins for one account
+# from one address, each one within KINERJA_LOGIN_COOLOFF_MINUTES of the last, that account is
+# refused from that address for KINERJA_LOGIN_COOLOFF_MINUTES, even with the right password.
+# Other accounts, and the same account from elsewhere, are unaffected. Refused attempts during
+# the lockout do not extend it. The HR admin unlocks early (Administrasi → Akun terkunci).
+AXES_FAILURE_LIMIT = int(os.environ.get("KINERJA_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KINERJA_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in forgets the earlier failures
+AXES_LOCKOUT_CALLABLE = "kinerja.core.views.login_locked_out"  # the sign-in page with a message
+AXES_CLIENT_IP_CALLABLE = "kinerja.core.throttle.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+# Failed API tokens (kinerja/core/throttle.py): after KINERJA_TOKEN_FAILURE_LIMIT failed
+# `Authorization: Bearer` attempts from one address within KINERJA_TOKEN_FAILURE_WINDOW_SECONDS,
+# the API answers 429 with Retry-After to that address, even for a valid token, until the
+# window has passed.
+KINERJA_TOKEN_FAILURE_LIMIT = int(os.environ.get("KINERJA_TOKEN_FAILURE_LIMIT", "20"))
+KINERJA_TOKEN_FAILURE_WINDOW_SECONDS = int(
+    os.environ.get("KINERJA_TOKEN_FAILURE_WINDOW_SECONDS", "300")
+)
 
 LOGGING = {
     "version": 1,

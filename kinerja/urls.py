@@ -22,3 +22,5 @@ urlpatterns = [
 ]
 
 handler404 = "kinerja.core.views.not_found"
+# A lost database anywhere in a request is a clean 503, not a 500 (kinerja/core/middleware.py).
+handler500 = "kinerja.core.middleware.server_error"

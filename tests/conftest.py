@@ -133,6 +133,11 @@ class World:
 def world(db) -> World:
     """Agency A with an HR admin, a leader, a supervisor, a staff member and a peer; agency B's
     outsider (an HR admin of B, so any leak across agencies is visible)."""
+    return build_world()
+
+
+def build_world() -> World:
+    """The `world` fixture's personas, for fixtures of a wider scope (the permission matrix)."""
     agency = Agency.objects.create(code="a", name="Kecamatan A")
     unit = OrgUnit.objects.create(agency=agency, name="Kecamatan A", kind="instansi")
     subunit = OrgUnit.objects.create(
@@ -198,6 +203,16 @@ def framework(db):
     from kinerja.competencies.services import framework_load
 
     return framework_load()[0]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The cache counts failed API tokens per address; every test starts from none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -8,3 +8,11 @@ class CoreConfig(AppConfig):
     name = "kinerja.core"
     label = "core"
     verbose_name = _("Inti")
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+
+        from .signin import on_user_locked_out
+
+        # axes produces the lockout; the handler only hands it to a service (services.py).
+        user_locked_out.connect(on_user_locked_out, dispatch_uid="kinerja.core.lockout_audit")

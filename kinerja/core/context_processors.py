@@ -57,6 +57,8 @@ def shell(request: HttpRequest) -> dict:
             admin.append((_("Impor standar kompetensi"), reverse("competencies:import_standards")))
         if permissions.can_manage_tokens(user, agency):
             admin.append((_("Token API"), reverse("core:tokens")))
+        if permissions.can_manage_lockouts(user, agency):
+            admin.append((_("Akun terkunci"), reverse("core:lockouts")))
         if permissions.can_view_audit(user, agency):
             admin.append((_("Jejak audit"), reverse("core:audit")))
     return {

@@ -2,11 +2,59 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 from .models import Membership
+
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 while the database cannot be reached (a restart, a failover): a page for people, the
+    one error shape for the API. Nothing was stored, so trying again is safe."""
+    message = _("Basis data sedang tidak dapat dihubungi. Tidak ada yang tersimpan; coba lagi.")
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"error": {"code": "database_unavailable", "message": message}}, status=503
+        )
+    else:
+        # No request context: the context processors would load the session and the user, which
+        # means the database again.
+        page = render_to_string("503.html", {"message": message, "LANGUAGE_CODE": get_language()})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a lost database outside a view (a middleware loading the session, saving it
+    after the view) is a 503 too; anything else is Django's plain 500 page."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable(request)
+    return defaults.server_error(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a lost database connection in a view into a clean 503 instead of a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return database_unavailable(request)
+        return None
 
 
 class MembershipMiddleware:
@@ -17,12 +65,18 @@ class MembershipMiddleware:
         request.membership = None  # type: ignore[attr-defined]
         request.agency = None  # type: ignore[attr-defined]
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            membership = Membership.objects.select_related("agency").filter(user_id=user.pk).first()
-            if membership is not None:
-                user.membership = membership  # reuse for permissions without another query
-                request.membership = membership  # type: ignore[attr-defined]
-                request.agency = membership.agency  # type: ignore[attr-defined]
+        membership = None
+        try:  # the first database access of a request: the session and the user load here
+            if user is not None and user.is_authenticated:
+                membership = (
+                    Membership.objects.select_related("agency").filter(user_id=user.pk).first()
+                )
+        except (OperationalError, InterfaceError):
+            return database_unavailable(request)
+        if user is not None and membership is not None:
+            user.membership = membership  # reuse for permissions without another query
+            request.membership = membership  # type: ignore[attr-defined]
+            request.agency = membership.agency  # type: ignore[attr-defined]
         return self.get_response(request)
 
 

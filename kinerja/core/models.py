@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,6 +58,10 @@ class Membership(models.Model):
 class ApiToken(models.Model):
     """A personal API token; only its hash is stored, the secret is shown once."""
 
+    class Scope(models.TextChoices):
+        READ_WRITE = "baca-tulis", _("Baca dan tulis")
+        READ = "baca", _("Hanya baca")
+
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="api_tokens")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -70,6 +75,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
+    scope = models.CharField(
+        _("cakupan"), max_length=12, choices=Scope.choices, default=Scope.READ_WRITE
+    )
 
     class Meta:
         verbose_name = _("token API")
@@ -82,6 +91,14 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.scope == self.Scope.READ
 
 
 class AuditEvent(models.Model):

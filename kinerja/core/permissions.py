@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from .models import Agency, Membership
 
 
@@ -27,7 +29,8 @@ def employee_of(user: Any) -> Any:
         return None
     try:
         return user.employee
-    except Exception:  # RelatedObjectDoesNotExist of organisation.Employee
+    except ObjectDoesNotExist:  # RelatedObjectDoesNotExist of organisation.Employee
+        # Only "no employee": a lost database must stay an error (a 503), not become a 404.
         return None
 
 
@@ -61,6 +64,16 @@ def can_manage_tokens(user: Any, agency: Agency | None) -> bool:
 
 def can_view_audit(user: Any, agency: Agency | None) -> bool:
     return _has_role(user, agency, Membership.Role.ADMIN)
+
+
+def can_manage_lockouts(user: Any, agency: Agency | None) -> bool:
+    """See the agency's accounts locked after failed sign-ins and unlock them: the HR admin."""
+    return _has_role(user, agency, Membership.Role.ADMIN)
+
+
+def token_allows_method(token: Any, method: str) -> bool:
+    """A read-only ("baca") token may only read: GET, HEAD, OPTIONS."""
+    return not token.is_read_only or method.upper() in ("GET", "HEAD", "OPTIONS")
 
 
 def can_view_all_employees(user: Any, agency: Agency | None) -> bool:

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .errors import KinerjaError
 from .models import ApiToken, AuditEvent
 from .tenancy import get_for_agency_or_404
 from .types import AgencyRequest
+
+# The validity periods offered when creating a token, in days (besides "none" and a date).
+EXPIRY_DAYS = (30, 90, 365)
 
 
 def agency_required(check):
@@ -44,6 +51,25 @@ def not_found(request: AgencyRequest, exception: Exception | None = None) -> Htt
     return render(request, "404.html", status=404)
 
 
+def login_locked_out(request, original_response=None, credentials=None) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the sign-in page again, with why and for how long, as a 429."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username")})
+    message = ngettext(
+        "Terlalu banyak percobaan masuk yang gagal untuk akun ini dari alamat Anda. Akun ini "
+        "dikunci dari alamat ini selama %(minutes)d menit; coba lagi nanti atau minta admin "
+        "kepegawaian membuka kuncinya.",
+        "Terlalu banyak percobaan masuk yang gagal untuk akun ini dari alamat Anda. Akun ini "
+        "dikunci dari alamat ini selama %(minutes)d menit; coba lagi nanti atau minta admin "
+        "kepegawaian membuka kuncinya.",
+        minutes,
+    ) % {"minutes": minutes}
+    context = {"form": form, "locked_message": message, "next": request.POST.get("next", "")}
+    response = render(request, "registration/login.html", context, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
 @agency_required(permissions.can_manage_tokens)
 def tokens(request: AgencyRequest) -> HttpResponse:
     User = get_user_model()
@@ -61,6 +87,11 @@ def tokens(request: AgencyRequest) -> HttpResponse:
                 user=user,
                 name=request.POST.get("name", ""),
                 acting_user=request.user,
+                expires_at=services.token_expiry(
+                    choice=request.POST.get("expiry", ""),
+                    date=parse_date(request.POST.get("expiry_date") or "") or None,
+                ),
+                scope=request.POST.get("scope") or ApiToken.Scope.READ_WRITE,
             )
             messages.success(
                 request, _("Token dibuat. Salin sekarang: token tidak akan ditampilkan lagi.")
@@ -72,7 +103,13 @@ def tokens(request: AgencyRequest) -> HttpResponse:
     return render(
         request,
         "core/tokens.html",
-        {"tokens": token_list, "users": users, "new_secret": new_secret},
+        {
+            "tokens": token_list,
+            "users": users,
+            "new_secret": new_secret,
+            "scopes": ApiToken.Scope.choices,
+            "expiry_days": EXPIRY_DAYS,
+        },
     )
 
 
@@ -83,6 +120,29 @@ def token_revoke(request: AgencyRequest, pk: int) -> HttpResponse:
     services.token_revoke(agency=request.agency, token=token, acting_user=request.user)
     messages.success(request, _("Token %(name)s dicabut.") % {"name": token.name})
     return redirect("core:tokens")
+
+
+@agency_required(permissions.can_manage_lockouts)
+def lockouts(request: AgencyRequest) -> HttpResponse:
+    rows = selectors.agency_lockouts(agency=request.agency)
+    return render(request, "core/lockouts.html", {"lockouts": rows})
+
+
+@require_POST
+@agency_required(permissions.can_manage_lockouts)
+def lockout_unlock(request: AgencyRequest, pk: int) -> HttpResponse:
+    try:
+        attempt = services.login_lockout_clear(
+            agency=request.agency, attempt_id=pk, acting_user=request.user
+        )
+    except KinerjaError as error:
+        raise Http404(error.message) from error
+    messages.success(
+        request,
+        _("Kunci akun %(username)s dari alamat %(ip)s dibuka.")
+        % {"username": attempt.username, "ip": attempt.ip_address},
+    )
+    return redirect("core:lockouts")
 
 
 @agency_required(permissions.can_view_audit)

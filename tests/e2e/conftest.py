@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+# The user guide's screenshots. Tests never write into tracked files, so a run keeps them in a
+# temporary folder; KINERJA_SCREENSHOTS_DIR=docs/img retakes the guide's images on purpose.
+SCREENSHOTS = Path(
+    os.environ.get("KINERJA_SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "kinerja-screenshots"
+)
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +37,7 @@ def browser():
                 "--disable-sync",
             ],
         )
-        yield browser
+        yield _WatchedBrowser(browser)
         browser.close()
 
 
@@ -45,6 +50,44 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# What the browser reported blocked by the Content-Security-Policy (an inline script or handler,
+# eval, a foreign source) during the current test, in any of its browser contexts.
+CSP_VIOLATIONS: list[str] = []
+
+
+def _seen(text: str) -> None:
+    if "Content Security Policy" in text or "Refused to" in text:
+        CSP_VIOLATIONS.append(text)
+
+
+class _WatchedBrowser:
+    """The browser, with every new context reporting its console and page errors to _seen."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.on(
+            "console", lambda message: _seen(f"{message.location.get('url')}: {message.text}")
+        )
+        context.on("weberror", lambda error: _seen(str(error.error)))
+        return context
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    CSP_VIOLATIONS.clear()
+    yield
+    if CSP_VIOLATIONS:
+        found = "\n".join(CSP_VIOLATIONS)
+        CSP_VIOLATIONS.clear()
+        pytest.fail(f"Content-Security-Policy violations in the browser:\n{found}")
 
 
 @pytest.fixture
