@@ -15,3 +15,4 @@ urlpatterns = [
 ]
 
 handler404 = "kinerja.core.views.not_found"
+handler500 = "kinerja.core.middleware.server_error"

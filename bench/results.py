@@ -9,17 +9,21 @@ simulation, closed. Then, in the same run:
             every row fetched: the least any computation must read;
   fetch     load_inputs: the answers streamed into numpy columns (one query);
   engine    score_cycle on those columns (pure Python + numpy);
-  compute   results_compute end to end: fetch + engine + comments + bulk save, in one transaction.
-Peak memory is the process's peak resident set (ru_maxrss) after each step, since numpy arrays
-live outside tracemalloc's view of Python objects only in part."""
+  compute   results_compute end to end: fetch + engine + comments + store (COPY / executemany),
+            in one transaction, run in a fresh process of its own (`--compute-only CYCLE_ID`).
+Peak memory of the compute is that process's VmHWM from /proc/self/status (it starts afresh at
+exec, unlike ru_maxrss, which a child inherits): the whole process, Django included, and the rise
+over its resident set just before the compute. The fetch and engine lines run in the bench
+process and show its VmHWM so far. Last, the growth from the smallest to the largest size."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import io
+import json
 import os
-import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,8 +55,38 @@ from kinerja.results.services import results_compute  # noqa: E402
 from kinerja.scoring import score_cycle  # noqa: E402
 
 
+def status_mib(field: str) -> float:
+    """VmHWM (peak resident set since exec) or VmRSS of this process, in MiB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return status_mib("VmHWM")
+
+
+def compute_only(cycle_id: int) -> None:
+    """Runs in its own process: results_compute once, and its time and memory as JSON."""
+    cycle = Cycle.objects.get(pk=cycle_id)
+    before = status_mib("VmRSS")
+    start = time.perf_counter()
+    results_compute(cycle=cycle, acting_user=None)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "peak": status_mib("VmHWM"), "before": before}))
+
+
+def compute_in_subprocess(cycle: Cycle) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--compute-only", str(cycle.pk)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def timed(fn):
@@ -101,13 +135,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--employees", default="10000,100000")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--compute-only", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compute_only:
+        compute_only(args.compute_only)
+        return
     call_command("migrate", verbosity=0)
     call_command("load-framework", verbosity=0, stdout=io.StringIO())
     print(
         f"Kinerja results benchmark · {connection.vendor} · Python {sys.version.split()[0]}"
         f" · {os.cpu_count()} cores"
     )
+    sizes: list[tuple[int, float, float, float]] = []
     for n in (int(x) for x in args.employees.split(",")):
         setup_s, cycle = timed(lambda n=n: prepared_cycle(n, args.seed))
         answers = ResponseItem.objects.filter(response__assignment__cycle=cycle).count()
@@ -123,21 +162,30 @@ def main() -> None:
         engine_s, scores = timed(lambda i=inputs, c=cycle: score_cycle(i, policy_for(c)))
         engine_rss = rss_mib()
         del inputs, scores
-        compute_s, _ = timed(lambda c=cycle: results_compute(cycle=c, acting_user=None))
-        compute_rss = rss_mib()
+        compute = compute_in_subprocess(cycle)
+        compute_s = compute["seconds"]
         stored = EmployeeResult.objects.filter(cycle=cycle).count()
         print(f"  baseline GROUP BY      {base_s:7.2f} s   {groups:,} groups fetched")
         print(
             f"  fetch (load_inputs)    {fetch_s:7.2f} s   ratio {fetch_s / base_s:5.2f}"
-            f"   peak RSS {fetch_rss:,.0f} MiB"
+            f"   bench VmHWM {fetch_rss:,.0f} MiB"
         )
         print(
             f"  engine (score_cycle)   {engine_s:7.2f} s   ratio {engine_s / base_s:5.2f}"
-            f"   peak RSS {engine_rss:,.0f} MiB"
+            f"   bench VmHWM {engine_rss:,.0f} MiB"
         )
         print(
             f"  compute + store        {compute_s:7.2f} s   ratio {compute_s / base_s:5.2f}"
-            f"   peak RSS {compute_rss:,.0f} MiB   {stored:,} results stored"
+            f"   peak RSS {compute['peak']:,.0f} MiB"
+            f" (+{compute['peak'] - compute['before']:,.0f} over the process at start)"
+            f"   {stored:,} results stored"
+        )
+        sizes.append((employees, base_s, compute_s, compute["peak"]))
+    if len(sizes) > 1:
+        (n0, b0, c0, m0), (n1, b1, c1, m1) = sizes[0], sizes[-1]
+        print(
+            f"\ngrowth {n0:,} -> {n1:,} employees ({n1 / n0:.0f}x): baseline {b1 / b0:.1f}x,"
+            f" compute + store {c1 / c0:.1f}x, compute peak RSS {m1 / m0:.1f}x"
         )
 
 

@@ -52,6 +52,7 @@ from django.utils import timezone  # noqa: E402
 
 from kinerja.assessment import services  # noqa: E402
 from kinerja.assessment.models import (  # noqa: E402
+    Acknowledgement,
     Cycle,
     RaterAssignment,
     Response,
@@ -231,6 +232,11 @@ def setup(employees: int, seed: int) -> tuple[Agency, Cycle, dict[int, str], dic
             e.user = by_name[f"{USER_PREFIX}{e.nip}"]
             linked.append(e)
         Employee.objects.bulk_update(linked, ["user"], batch_size=1000)
+        # Every rater has read the cycle's purpose (a draft or submit is refused before that).
+        Acknowledgement.objects.bulk_create(
+            [Acknowledgement(agency=agency, cycle=cycle, user=u) for u in users],
+            ignore_conflicts=True,
+        )
     tokens = {
         e.pk: token_create(agency=agency, user=e.user, name="bench", acting_user=None)[1]
         for e in Employee.objects.filter(pk__in=[e.pk for e in raters]).select_related("user")

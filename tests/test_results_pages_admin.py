@@ -24,7 +24,7 @@ from kinerja.results.models import CycleResult, EmployeeResult, PerilakuDecision
 
 from .conftest import make_user
 from .test_assessment_services import make_cycle
-from .test_results_services import closed_cycle  # noqa: F401  (fixture)
+from .test_results_services import closed_cycle  # noqa: F401, F811  (fixture)
 
 ROLES = ("admin", "leader", "supervisor", "staff", "peer", "outsider")
 
@@ -134,7 +134,7 @@ def test_admin_posts_work(client, world, computed):
         response = client.post(reverse(f"results:{name}", args=[computed.pk]), data)
         assert response.status_code == 302, name
     cycle = Cycle.objects.get(pk=computed.pk)
-    assert cycle.rater_correction is True
+    assert cycle.rater_correction is False  # released results: the switch is refused
     assert set(UnitPredikat.objects.filter(cycle=cycle).values_list("unit_id", "predikat")) == {
         (None, "baik"),
         (world.unit.pk, "istimewa"),
@@ -259,12 +259,16 @@ def test_predikat_organisasi_check_is_reported_in_words_and_changes_nobody(clien
     assert not UnitPredikat.objects.filter(cycle=computed).exists()
 
 
-def test_rater_correction_switch_and_calibration(client, world, computed):
+def test_rater_correction_is_chosen_before_release_and_calibration_names_no_one(
+    client,
+    world,
+    closed_cycle,  # noqa: F811  (the fixture imported above)
+):
     client.force_login(world.admin)
-    calibration = reverse("results:calibration", args=[computed.pk])
-    assert "Aktifkan koreksi lalu hitung ulang" in client.get(calibration).content.decode()
+    calibration = reverse("results:calibration", args=[closed_cycle.pk])
+    assert "Aktifkan koreksi lalu hitung hasil" in client.get(calibration).content.decode()
     page = client.post(
-        reverse("results:rater_correction", args=[computed.pk]),
+        reverse("results:rater_correction", args=[closed_cycle.pk]),
         {"enabled": "1", "back": "kalibrasi"},
         follow=True,
     )
@@ -272,17 +276,18 @@ def test_rater_correction_switch_and_calibration(client, world, computed):
     assert messages_of(page) == [
         "Koreksi efek penilai diaktifkan. Hitung ulang hasil agar berlaku."
     ]
-    client.post(reverse("results:compute", args=[computed.pk]))
-    html = client.get(calibration).content.decode()
-    assert "dengan koreksi" in html
-    rows = client.get(calibration).context["rows"]
-    assert rows and {person.name for person, _b, _n in rows} <= {
-        "Sari Staf",
-        "Budi Atasan",
-        "Rudi Rekan",
-    }
-    client.post(reverse("results:rater_correction", args=[computed.pk]), {"enabled": "0"})
-    assert Cycle.objects.get(pk=computed.pk).rater_correction is False
+    client.post(reverse("results:compute", args=[closed_cycle.pk]))
+    response = client.get(calibration)
+    html = response.content.decode()
+    assert "dengan koreksi" in html and "Sebaran efek" in html
+    for person in (world.staff_employee, world.supervisor_employee, world.peer_employee):
+        assert person.name not in html and person.nip not in html
+    assert "Matikan koreksi" not in html
+    page = client.post(
+        reverse("results:rater_correction", args=[closed_cycle.pk]), {"enabled": "0"}, follow=True
+    )
+    assert "koreksi efek penilai tidak dapat diubah lagi" in messages_of(page)[0]
+    assert Cycle.objects.get(pk=closed_cycle.pk).rater_correction is True
 
 
 def test_flagged_page_lists_items_with_their_flags_in_words(client, world, computed):

@@ -40,8 +40,8 @@ POOLED_ITEM = {
     "self": 5.0,
     "groups": {"atasan": {"mean": 4.0, "n": 1}, "rekan_bawahan": {"mean": 3.0, "n": 3}},
     "n_raters": 4,
-    "sd": 0.5,
-    "rwg": 0.88,
+    "sd": 0.71,
+    "rwg": 0.75,
     "flags": ["anonim_digabung"],
 }
 
@@ -93,12 +93,23 @@ def test_gap_and_agreement_texts():
     ]
     below = {**POOLED_ITEM, "score": 2.0, "gap": -1.0, "meets": False}
     assert explain.gap(below)[1] == "Belum memenuhi standar karena 2,00 < 3."
+    # Agreement is between the 2 sources (atasan 4 and the pooled group 3), not the 4 raters.
     assert explain.agreement(POOLED_ITEM, POLICY)[0] == (
-        "Kesepakatan dihitung dari 4 penilai yang masuk nilai: simpangan baku (sd) = 0,50; "
-        "r_wg = 1 − sd² ÷ 2 = 1 − 0,25 ÷ 2 = 0,88."
+        "Kesepakatan antarsumber dihitung dari rata-rata 2 sumber yang masuk nilai "
+        "(Atasan 4,00 (1) · Rekan & bawahan 3,00 (3)): simpangan baku (sd) = 0,71; "
+        "r_wg = 1 − sd² ÷ 2 = 1 − 0,50 ÷ 2 = 0,75."
     )
-    single = {"score": 4.0, "n_raters": 1, "sd": None, "rwg": None}
-    assert "kurang dari 2 penilai" in explain.agreement(single, POLICY)[0]
+    single = {
+        "score": 4.0,
+        "groups": {"atasan": {"mean": 4.0, "n": 2}},
+        "n_raters": 2,
+        "sd": None,
+        "rwg": None,
+    }
+    assert (
+        "kurang dari 2 sumber (kelompok penilai) yang masuk nilai (ada 1)"
+        in (explain.agreement(single, POLICY)[0])
+    )
 
 
 def test_jpm_perilaku_predikat_and_nine_box_texts():

@@ -26,6 +26,8 @@ def answer_all(cycle, rater, ratee, level, *, strengths="", submit=True, **level
     items = [i["code"] for i in assessment.items_for_ratee(cycle, ratee)]
     answers = {code: Answer(level=levels.get(code.replace(".", "_"), level)) for code in items}
     a = RaterAssignment.objects.get(cycle=cycle, rater=rater, ratee=ratee)
+    if rater.user is not None:
+        assessment.acknowledge(cycle=cycle, user=rater.user)
     return assessment.response_save(
         assignment=a,
         answers=answers,
@@ -104,6 +106,28 @@ def test_compute_is_idempotent_and_only_for_a_closed_cycle(world, framework, clo
     with pytest.raises(KinerjaError) as refused:
         services.results_compute(cycle=running, acting_user=world.admin)
     assert refused.value.code == "cycle_not_closed"
+
+
+def test_weights_saved_before_the_100_percent_rule_compute_as_their_proportions(
+    world, closed_cycle
+):
+    services.results_compute(cycle=closed_cycle, acting_user=world.admin)
+    expected = EmployeeResult.objects.get(cycle=closed_cycle, employee=world.staff_employee)
+    # What the API once stored (220 %), written past the service as old data would be.
+    w = closed_cycle.weights
+    Cycle.objects.filter(pk=closed_cycle.pk).update(
+        weight_supervisor=w["atasan"] * 2.2,
+        weight_peer=w["rekan"] * 2.2,
+        weight_subordinate=w["bawahan"] * 2.2,
+        weight_self=w["diri"] * 2.2,
+    )
+    legacy = Cycle.objects.get(pk=closed_cycle.pk)
+    assert round(sum(legacy.weights.values()), 2) == 2.2
+
+    services.results_compute(cycle=legacy, acting_user=world.admin)
+    again = EmployeeResult.objects.get(cycle=closed_cycle, employee=world.staff_employee)
+    assert again.items == expected.items and again.jpm == expected.jpm
+    assert again.perilaku_score == expected.perilaku_score
 
 
 def test_perilaku_decision_needs_a_reason_to_differ_and_survives_recompute(world, closed_cycle):
@@ -192,12 +216,23 @@ def test_stored_results_never_hold_an_anonymous_group_below_the_threshold(synthe
     assert "atasan" in seen_groups and seen_groups & {"rekan", "rekan_bawahan"}
 
 
-def test_rater_correction_lists_rater_effects(synthetic_cycle):
+def test_rater_correction_keeps_effects_of_named_raters_only_and_shows_bands(synthetic_cycle):
     services.rater_correction_set(cycle=synthetic_cycle, enabled=True, acting_user=None)
     result = services.results_compute(cycle=synthetic_cycle, acting_user=None)
     effects = result.summary["rater_effects"]
-    assert effects and abs(sum(e["b"] for e in effects)) < 0.05 * len(effects)
-    assert [abs(e["b"]) for e in effects] == sorted((abs(e["b"]) for e in effects), reverse=True)
+    supervisors = {
+        str(pk)
+        for pk in RaterAssignment.objects.filter(
+            cycle=synthetic_cycle, relation="atasan"
+        ).values_list("rater_id", flat=True)
+    }
+    assert effects and set(effects) <= supervisors  # never a rekan or bawahan
+    assert abs(sum(effects.values())) < 0.05 * len(effects)  # centred over named raters
+    calibration = result.summary["calibration"]
+    assert calibration["used"] and sum(calibration["bands"]) == calibration["raters"] == len(
+        effects
+    )
+    assert set(calibration["changed"]) == {"perilaku", "predikat", "nine_box"}
     assert result.policy["rater_correction"] is True
 
 

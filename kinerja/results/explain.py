@@ -279,32 +279,42 @@ def gap(item: Item) -> list[str]:
 
 
 def agreement(item: Item, policy: Policy) -> list[str]:
-    """The raters' agreement: sample sd and r_wg = 1 − sd² ÷ 2 (clipped to 0…1)."""
-    n = item.get("n_raters") or 0
+    """Agreement between sources: the sample sd of the means of the groups that entered the score
+    (each group once, by its mean) and r_wg = 1 − sd² ÷ 2 (clipped to 0…1). The spread inside a
+    group is never used: it would give away anonymous answers (docs/scoring.md, rule 7)."""
+    sources = len(item.get("groups") or {})
     if item.get("sd") is None or item.get("rwg") is None:
         return [
             _(
-                "Kesepakatan penilai tidak dihitung karena kurang dari 2 penilai yang masuk "
-                "nilai (ada %(n)s)."
+                "Kesepakatan antarsumber tidak dihitung karena kurang dari 2 sumber (kelompok "
+                "penilai) yang masuk nilai (ada %(n)s)."
             )
-            % {"n": n}
+            % {"n": sources}
         ]
     sd = float(item["sd"])
     threshold = float(policy.get("low_agreement_rwg", 0.7))
     lines = [
         _(
-            "Kesepakatan dihitung dari %(n)s penilai yang masuk nilai: simpangan baku (sd) = "
-            "%(sd)s; r_wg = 1 − sd² ÷ 2 = 1 − %(sd2)s ÷ 2 = %(rwg)s."
+            "Kesepakatan antarsumber dihitung dari rata-rata %(n)s sumber yang masuk nilai "
+            "(%(means)s): simpangan baku (sd) = %(sd)s; r_wg = 1 − sd² ÷ 2 = 1 − %(sd2)s ÷ 2 = "
+            "%(rwg)s."
         )
-        % {"n": n, "sd": num(sd), "sd2": num(sd * sd), "rwg": num(item["rwg"])}
+        % {
+            "n": sources,
+            "means": group_means(item),
+            "sd": num(sd),
+            "sd2": num(sd * sd),
+            "rwg": num(item["rwg"]),
+        }
     ]
     if 1 - sd * sd / 2 < 0:
         lines.append(_("Hasil di bawah 0 dibatasi menjadi 0."))
     lines.append(
         _(
-            "r_wg 1 berarti semua penilai memberi level yang sama, 0 berarti jawaban sangat "
-            "tersebar. Di bawah %(t)s diberi tanda “kesepakatan rendah”: baca nilainya dengan "
-            "hati-hati."
+            "r_wg 1 berarti semua sumber memberi rata-rata yang sama, 0 berarti rata-ratanya "
+            "sangat tersebar. Perbedaan di dalam satu kelompok tidak dihitung, agar isian anonim "
+            "tidak terbaca. Di bawah %(t)s diberi tanda “kesepakatan rendah”: baca nilainya "
+            "dengan hati-hati."
         )
         % {"t": num(threshold)}
     )

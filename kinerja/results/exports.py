@@ -5,7 +5,6 @@ threshold in the scoring engine), never a rater's identity or a single answer.""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kinerja.assessment.models import Cycle
+from kinerja.core.spreadsheets import csv_writer, xlsx_row
 
 from . import selectors
 from .models import EmployeeResult
@@ -102,10 +102,10 @@ def results_xlsx(*, cycle: Cycle) -> bytes:
         header.append(cell)
     sheet.append(header)
     for row in result_rows(cycle=cycle):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     notes = workbook.create_sheet(_("Petunjuk")[:31])
     for line in _notes(cycle):
-        notes.append([line])
+        notes.append(xlsx_row(notes, [line]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -136,7 +136,7 @@ class _Echo:
 
 def results_csv(*, cycle: Cycle) -> Iterator[str]:
     """The same rows as CSV (UTF-8 with BOM so Excel reads it), streamed line by line."""
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     yield "\ufeff" + writer.writerow(COLUMNS)
     for row in result_rows(cycle=cycle):
         yield writer.writerow(["" if v is None else v for v in row])

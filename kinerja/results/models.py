@@ -63,9 +63,14 @@ class CycleResult(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.COMPUTED)
     scoring_version = models.CharField(max_length=20)
     policy = models.JSONField(default=dict)
-    # {"rater_effects": [{"employee", "b", "n"}], "employees": n, "flagged": n, …}
+    # {"employees": n, "flagged": n, "heatmap": …, "calibration": {distribution and impact of the
+    # correction, no names}, "rater_effects": {employee id: b} (atasan only; shown to that rater
+    # alone), "pool": {"mean", "raters"}}
     summary = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
+    # sha256 over the ids of the anonymous forms the first computation used: a recomputation
+    # must use exactly these (a vanished form would be subtractable), docs/scoring.md.
+    release_digest = models.CharField(max_length=64, blank=True)
     computed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Avg, Count, QuerySet
 
-from kinerja.assessment.models import Cycle
+from kinerja.assessment.models import Cycle, Relation, ResponseItem
 from kinerja.core.models import Agency
 from kinerja.organisation.models import Employee
 from kinerja.organisation.selectors import unit_descendant_ids
+from kinerja.scoring.numbers import round2
 from kinerja.scoring.ratings import Distribution, check_distribution
 
 from .models import CycleResult, EmployeeResult, UnitPredikat
@@ -151,3 +152,49 @@ def agency_results(
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
     return qs
+
+
+def rater_tendencies(*, rater: Employee) -> list[tuple[Cycle, dict[str, Any]]]:
+    """The rater's tendency in every final cycle they rated others in, newest first."""
+    cycles = Cycle.objects.filter(
+        agency_id=rater.agency_id,
+        result__status=CycleResult.Status.FINAL,
+        assignments__rater=rater,
+    ).distinct()
+    out = []
+    for cycle in cycles:
+        tendency = rater_tendency(cycle=cycle, rater=rater)
+        if tendency is not None:
+            out.append((cycle, tendency))
+    return out
+
+
+def rater_tendency(*, cycle: Cycle, rater: Employee) -> dict[str, Any] | None:
+    """A rater's own tendency, for their eyes only: the mean level they gave others against the
+    mean of every released answer of the cycle (a pool of everyone, shown only when at least k
+    other raters are in it), and their own effect b when the correction fitted one (atasan)."""
+    result = cycle_result(cycle=cycle)
+    pool = (result.summary.get("pool") or {}) if result else {}
+    if pool.get("mean") is None or int(pool.get("raters") or 0) <= cycle.anonymity_threshold:
+        return None
+    own = ResponseItem.objects.filter(
+        response__assignment__cycle=cycle,
+        response__assignment__rater=rater,
+        response__submitted_at__isnull=False,
+        level__isnull=False,
+    ).exclude(response__assignment__relation=Relation.SELF)
+    given = own.aggregate(mean=Avg("level"), n=Count("id"))
+    if not given["n"]:
+        return None
+    mean = round2(float(given["mean"]))
+    difference = round2(mean - float(pool["mean"]))
+    band = "higher" if difference >= 0.25 else "lower" if difference <= -0.25 else "aligned"
+    b = (result.summary.get("rater_effects") or {}).get(str(rater.pk)) if result else None
+    return {
+        "mean": mean,
+        "n": given["n"],
+        "pool": pool["mean"],
+        "difference": difference,
+        "band": band,
+        "b": b,
+    }

@@ -3,24 +3,29 @@ rating perilaku, predikat organisasi, the rater-correction switch. Each writes a
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any, cast
 
-from django.db import transaction
+import numpy as np
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kinerja.assessment.models import Cycle, WorkResult
+from kinerja.assessment.models import ANONYMOUS_RELATIONS, Cycle, Response, WorkResult
 from kinerja.assessment.services import cycle_transition
 from kinerja.core.audit import audit_record, user_or_none
 from kinerja.core.errors import KinerjaError
 from kinerja.organisation.models import Employee, OrgUnit
-from kinerja.scoring import EmployeeScores, score_cycle
+from kinerja.scoring import CycleInputs, CycleScores, Policy, score_cycle
+from kinerja.scoring.engine import POOLED_BIT, EmployeeTable
 from kinerja.scoring.numbers import round2
 from kinerja.scoring.ratings import predikat as predikat_of
 from kinerja.scoring.talent import nine_box as nine_box_of
 
-from .loading import load_comments, load_inputs, policy_for, ratee_rows
+from .loading import load_comments, load_inputs_and_comments, policy_for, ratee_rows
 from .models import (
     CycleResult,
     EmployeeResult,
@@ -29,10 +34,10 @@ from .models import (
     UnitPredikat,
 )
 
+# Employees per chunk of rows made from the engine's columns (the rows stream into one COPY).
 BATCH = 2_000
 # Pooling peers with subordinates keeps a score and its anonymity: worth saying on the item, not
-# worth listing the employee among the results that need a look.
-INFORMATIONAL_FLAGS = {"anonim_digabung"}
+# worth listing the employee among the results that need a look (POOLED_BIT, "anonim_digabung").
 
 
 def _require_not_final(cycle: Cycle) -> None:
@@ -50,32 +55,42 @@ def results_compute(*, cycle: Cycle, acting_user: Any) -> CycleResult:
         raise KinerjaError(
             "cycle_not_closed", _("Tutup pengisian siklus terlebih dahulu, baru hitung hasilnya.")
         )
+    digest = anonymous_release_digest(cycle)
+    previous = CycleResult.objects.filter(cycle=cycle).first()
+    if cycle.results_released_at and previous and previous.release_digest not in ("", digest):
+        raise KinerjaError(
+            "release_changed",
+            _(
+                "Jawaban anonim yang sudah dirilis berubah sejak hasil pertama kali dihitung "
+                "(mis. penilai dihapus dari instansi). Hasil tidak dihitung ulang, karena "
+                "membandingkan kedua perhitungan dapat membuka jawaban seorang penilai. Hasil "
+                "yang ada tetap berlaku dan dapat difinalkan."
+            ),
+        )
     policy = policy_for(cycle)
     ratees = ratee_rows(cycle)
-    scores = score_cycle(load_inputs(cycle, ratees), policy)
-    comments = load_comments(cycle, cycle.anonymity_threshold)
-    place = {row["pk"]: row for row in ratees}
+    inputs, item_comments = load_inputs_and_comments(cycle, ratees)
+    scores = score_cycle(inputs, policy)
+    calibration = _calibration(scores, inputs, policy)
+    del inputs  # the answers are no longer needed: free them before the results are written
+    comments = load_comments(cycle, cycle.anonymity_threshold, item_comments)
+    del item_comments
 
     EmployeeResult.objects.filter(cycle=cycle).delete()
-    rows = [
-        _result_row(
-            cycle, scored, place[cast(int, scored.key)], comments.get(cast(int, scored.key), [])
-        )
-        for scored in scores.employees
-    ]
-    EmployeeResult.objects.bulk_create(rows, batch_size=BATCH)
+    table = scores.employees
+    place = {row["pk"]: row for row in ratees}
+    places = [place[cast(int, person.key)] for person in table.people]
+    flagged = _flagged(table)
+    _write_results(_result_rows(cycle, table, places, flagged, comments))
 
-    effects = [
-        {"employee": key, "b": fx.b, "n": fx.n}
-        for key, fx in sorted(
-            (scores.rater_effects or {}).items(), key=lambda kv: (-abs(kv[1].b), cast(int, kv[0]))
-        )
-    ]
     summary = {
-        "employees": len(rows),
-        "flagged": sum(1 for r in rows if r.flagged),
-        "rater_effects": effects,
-        "heatmap": _heatmap(rows),
+        "employees": len(table),
+        "flagged": int(flagged.sum()),
+        # Per named rater (atasan) only, and read only for that rater's own page.
+        "rater_effects": {str(key): fx.b for key, fx in (scores.rater_effects or {}).items()},
+        "calibration": calibration,
+        "pool": {"mean": scores.pool_mean, "raters": scores.pool_raters},
+        "heatmap": _heatmap(table, [row["unit_id"] for row in places]),
     }
     result, created = CycleResult.objects.update_or_create(
         cycle=cycle,
@@ -87,8 +102,12 @@ def results_compute(*, cycle: Cycle, acting_user: Any) -> CycleResult:
             "summary": summary,
             "computed_at": timezone.now(),
             "computed_by": user_or_none(acting_user),
+            "release_digest": digest,
         },
     )
+    if cycle.results_released_at is None:
+        cycle.results_released_at = result.computed_at
+        cycle.save(update_fields=["results_released_at"])
     audit_record(
         agency=cycle.agency,
         acting_user=acting_user,
@@ -96,7 +115,7 @@ def results_compute(*, cycle: Cycle, acting_user: Any) -> CycleResult:
         obj=cycle,
         summary=cycle.name,
         after={
-            "employees": len(rows),
+            "employees": summary["employees"],
             "flagged": summary["flagged"],
             "scoring_version": scores.version,
             "rater_correction": policy.rater_correction,
@@ -105,49 +124,181 @@ def results_compute(*, cycle: Cycle, acting_user: Any) -> CycleResult:
     return result
 
 
-def _result_row(
-    cycle: Cycle, s: EmployeeScores, place: dict[str, Any], comments: list
-) -> EmployeeResult:
-    items = {code: item.as_dict() for code, item in s.items.items()}
-    return EmployeeResult(
-        agency_id=cycle.agency_id,
-        cycle=cycle,
-        employee_id=cast(int, s.key),
-        unit_id=place["unit_id"],
-        position_id=place["position_id"],
-        jpm=s.jpm,
-        jpm_category=s.jpm_category or "",
-        jpm_missing=list(s.jpm_missing),
-        perilaku_score=s.perilaku_score,
-        perilaku_suggested=s.perilaku_suggested or "",
-        perilaku_rating=s.perilaku_rating or "",
-        hasil_kerja=s.hasil_kerja or "",
-        predikat=s.predikat or "",
-        nine_box=s.nine_box,
-        items=items,
-        blind_spots=list(s.blind_spots),
-        hidden_strengths=list(s.hidden_strengths),
-        comments=comments,
-        flagged=any(set(item["flags"]) - INFORMATIONAL_FLAGS for item in items.values()),
+def anonymous_release_digest(cycle: Cycle) -> str:
+    """sha256 over the ids of the cycle's submitted anonymous forms, in order."""
+    ids = (
+        Response.objects.filter(
+            assignment__cycle=cycle,
+            assignment__relation__in=ANONYMOUS_RELATIONS,
+            submitted_at__isnull=False,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    digest = hashlib.sha256()
+    for pk in ids.iterator(chunk_size=10_000):
+        digest.update(b"%d," % pk)
+    return digest.hexdigest()
 
 
-def _heatmap(rows: list[EmployeeResult]) -> dict[str, dict[str, list]]:
-    """{unit id: {competency: [mean gap, n with a gap, n below standard]}}: what the agency view
-    draws; aggregates of at least one person's own (non-anonymous) standard gap."""
-    acc: dict[str, dict[str, list[float]]] = defaultdict(dict)
-    for row in rows:
-        for code, item in row.items.items():
-            if item["gap"] is None:
-                continue
-            cell = acc[str(row.unit_id)].setdefault(code, [0.0, 0, 0])
-            cell[0] += item["gap"]
-            cell[1] += 1
-            cell[2] += 0 if item["meets"] else 1
+# |b| bands of the calibration page: how many named raters fall in each, never who.
+EFFECT_BANDS = ((-99.0, -0.5), (-0.5, -0.2), (-0.2, 0.2), (0.2, 0.5), (0.5, 99.0))
+
+
+def _calibration(scores: CycleScores, inputs: CycleInputs, policy: Policy) -> dict[str, Any]:
+    """What HR and leadership see of the correction: the distribution of the named raters'
+    effects in bands, and what the correction changed over the whole agency, in counts."""
+    if scores.rater_effects is None:
+        return {"used": False}
+    effects = [fx.b for fx in scores.rater_effects.values()]
+    bands = [sum(1 for b in effects if low <= b < high) for low, high in EFFECT_BANDS]
+    plain = score_cycle(inputs, replace(policy, rater_correction=False))
+    changed = {"perilaku": 0, "predikat": 0, "nine_box": 0}
+    shifts: list[float] = []
+    for corrected, raw in zip(scores.employees, plain.employees, strict=True):
+        changed["perilaku"] += corrected.perilaku_suggested != raw.perilaku_suggested
+        changed["predikat"] += corrected.predikat != raw.predikat
+        changed["nine_box"] += corrected.nine_box != raw.nine_box
+        for code, item in corrected.items.items():
+            before = raw.items[code].score
+            if item.score is not None and before is not None:
+                shifts.append(abs(item.score - before))
     return {
-        unit: {code: [round2(total / n), n, below] for code, (total, n, below) in cells.items()}
-        for unit, cells in acc.items()
+        "used": True,
+        "raters": len(effects),
+        "bands": bands,
+        "changed": changed,
+        "mean_shift": round2(sum(shifts) / len(shifts)) if shifts else 0.0,
+        "max_shift": round2(max(shifts)) if shifts else 0.0,
     }
+
+
+def _flagged(table: EmployeeTable) -> np.ndarray:
+    """Per employee: does any item carry a flag that needs a look (not only pooling)?"""
+    needs_look = (table.flags & ~np.int8(POOLED_BIT)) != 0
+    return np.bincount(table.employee[needs_look], minlength=len(table)) > 0
+
+
+def _json(value: Any) -> str:
+    """What JSONField stores, without the spaces after separators (the same JSON values)."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+RESULT_COLUMNS = (
+    "agency_id",
+    "cycle_id",
+    "employee_id",
+    "unit_id",
+    "position_id",
+    "jpm",
+    "jpm_category",
+    "jpm_missing",
+    "perilaku_score",
+    "perilaku_suggested",
+    "perilaku_rating",
+    "hasil_kerja",
+    "predikat",
+    "nine_box",
+    "items",
+    "blind_spots",
+    "hidden_strengths",
+    "comments",
+    "flagged",
+)
+
+
+def _result_rows(
+    cycle: Cycle,
+    table: EmployeeTable,
+    places: list[dict[str, Any]],
+    flagged: np.ndarray,
+    comments: dict[int, list],
+) -> Iterator[tuple]:
+    """One tuple per employee in RESULT_COLUMNS order, made a chunk of employees at a time from
+    the engine's columns: the items' JSON text is written without an object per item."""
+    code_text = {code: json.dumps(code) for code in table.codes}
+
+    def codes_json(codes: tuple[str, ...]) -> str:  # _json(list(codes)), without the encoder
+        return "[" + ",".join([code_text[code] for code in codes]) + "]"
+
+    for start in range(0, len(table), BATCH):
+        stop = min(start + BATCH, len(table))
+        chunk = zip(
+            table.people[start:stop],
+            places[start:stop],
+            table.items_json(start, stop),
+            table.jpm_missing(start, stop),
+            table.blind_spots(start, stop),
+            table.hidden_strengths(start, stop),
+            flagged[start:stop].tolist(),
+            strict=True,
+        )
+        for person, where, items, missing, blind, hidden, flag in chunk:
+            key = cast(int, person.key)
+            yield (
+                cycle.agency_id,
+                cycle.pk,
+                key,
+                where["unit_id"],
+                where["position_id"],
+                person.jpm,
+                person.jpm_category or "",
+                codes_json(missing),
+                person.perilaku_score,
+                person.perilaku_suggested or "",
+                person.perilaku_rating or "",
+                person.hasil_kerja or "",
+                person.predikat or "",
+                person.nine_box,
+                items,
+                codes_json(blind),
+                codes_json(hidden),
+                _json(comments[key]) if key in comments else "[]",
+                flag,
+            )
+
+
+def _write_results(rows: Iterator[tuple]) -> None:
+    """Streams the rows into the table in one statement: COPY on PostgreSQL, one executemany on
+    SQLite. Inside the caller's transaction, so a failure leaves the previous results."""
+    table = EmployeeResult._meta.db_table
+    columns = ", ".join(RESULT_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(RESULT_COLUMNS))
+            # sqlite3 takes an iterator: the rows are never all in memory at once.
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # type: ignore[arg-type]
+
+
+def _heatmap(table: EmployeeTable, units: list[int]) -> dict[str, dict[str, list]]:
+    """{unit id: {competency: [mean gap, n with a gap, n below standard]}}: what the agency view
+    draws; aggregates of at least one person's own (non-anonymous) standard gap. Units and codes
+    in the order the employees and their items first show them."""
+    gapped = np.flatnonzero(table.both)
+    if not len(gapped):
+        return {}
+    unit_ids, unit_of = np.unique(np.asarray(units, dtype=np.int64), return_inverse=True)
+    unit = unit_of.reshape(-1)[table.employee[gapped]]
+    pair_key = unit.astype(np.int64) * max(len(table.codes), 1) + table.item[gapped]
+    pairs, first, pair = np.unique(pair_key, return_index=True, return_inverse=True)
+    pair = pair.reshape(-1)
+    # Sums in cell order, as the rows were once added up one by one.
+    total = np.bincount(pair, weights=table.gap[gapped], minlength=len(pairs)).tolist()
+    count = np.bincount(pair, minlength=len(pairs)).tolist()
+    below = np.bincount(pair[~table.meets[gapped]], minlength=len(pairs)).tolist()
+    pair_unit = pairs // max(len(table.codes), 1)
+    unit_first = np.full(len(unit_ids), len(gapped), dtype=np.int64)
+    np.minimum.at(unit_first, pair_unit, first)
+    out: dict[str, dict[str, list]] = {}
+    for p in np.lexsort((first, unit_first[pair_unit])).tolist():
+        cells = out.setdefault(str(int(unit_ids[pair_unit[p]])), {})
+        code = table.codes[int(pairs[p] % max(len(table.codes), 1))]
+        cells[code] = [round2(total[p] / count[p]), count[p], below[p]]
+    return out
 
 
 @transaction.atomic
@@ -281,9 +432,18 @@ def unit_predikat_set_many(*, cycle: Cycle, values: dict[int | None, str], actin
 
 @transaction.atomic
 def rater_correction_set(*, cycle: Cycle, enabled: bool, acting_user: Any) -> Cycle:
-    """Switches the rater-effect correction; takes effect at the next computation."""
+    """Switches the rater-effect correction; possible only until results are first computed."""
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     _require_not_final(cycle)
+    if cycle.results_released_at and enabled != cycle.rater_correction:
+        raise KinerjaError(
+            "results_released",
+            _(
+                "Hasil siklus ini sudah dihitung dan dilihat; koreksi efek penilai tidak dapat "
+                "diubah lagi, karena membandingkan hasil dengan dan tanpa koreksi akan membuka "
+                "kecenderungan seorang penilai. Tentukan koreksi sebelum menghitung hasil."
+            ),
+        )
     before = cycle.rater_correction
     cycle.rater_correction = enabled
     cycle.save(update_fields=["rater_correction"])

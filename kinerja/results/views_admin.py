@@ -24,7 +24,7 @@ from kinerja.core.errors import KinerjaError
 from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required, show_error
-from kinerja.organisation.models import Employee, OrgUnit
+from kinerja.organisation.models import OrgUnit
 from kinerja.organisation.selectors import unit_choices, unit_descendant_ids
 
 from . import exports, selectors, services
@@ -264,7 +264,7 @@ def cycle_results(request: AgencyRequest, cycle_id: int) -> HttpResponse:
             "can_manage": can_manage,
             "can_compute": can_manage and not_final and cycle.status == Cycle.Status.CLOSED,
             "can_finalise": can_manage and not_final and result is not None,
-            "can_change": can_manage and not_final,
+            "can_change": can_manage and not_final and cycle.results_released_at is None,
             "heatmap": heatmap(cycle, result),
             "distribution": distribution(cycle) if result else None,
             "predikat_rows": predikat_form(cycle, units) if can_manage and not_final else [],
@@ -368,31 +368,34 @@ def unit_predikat(request: AgencyRequest, cycle_id: int) -> HttpResponse:
 
 # --- calibration and flagged items ---------------------------------------------------------------
 
+BAND_LABELS = (
+    gettext_lazy("jauh lebih pelit (b < −0,5)"),
+    gettext_lazy("agak pelit (−0,5 ≤ b < −0,2)"),
+    gettext_lazy("sejalan (−0,2 ≤ b < 0,2)"),
+    gettext_lazy("agak murah hati (0,2 ≤ b < 0,5)"),
+    gettext_lazy("jauh lebih murah hati (b ≥ 0,5)"),
+)
+
 
 @view
 def calibration(request: AgencyRequest, cycle_id: int) -> HttpResponse:
+    """The correction seen from above: bands and counts, never a named rater (rule 6)."""
     cycle = _cycle(request, cycle_id)
     result = _result(cycle)
-    effects = (result.summary.get("rater_effects") or []) if result else []
-    page = Paginator(effects, PAGE_SIZE).get_page(request.GET.get("page"))
-    people = {
-        e.pk: e
-        for e in Employee.objects.filter(
-            agency=cycle.agency, pk__in=[row["employee"] for row in page]
-        ).select_related("unit", "position")
-    }
-    rows = [(people.get(row["employee"]), row["b"], row["n"]) for row in page]
+    calibration = (result.summary.get("calibration") or {}) if result else {}
+    bands = list(zip(BAND_LABELS, calibration.get("bands") or [], strict=False))
     return render(
         request,
         "results/admin/calibration.html",
         {
             "cycle": cycle,
             "result": result,
-            "page": page,
-            "rows": rows,
+            "calibration": calibration,
+            "bands": bands,
             "used_correction": bool(result and result.policy.get("rater_correction")),
             "can_change": permissions.can_manage_results(request.user, request.agency)
-            and cycle.status != Cycle.Status.FINAL,
+            and cycle.status != Cycle.Status.FINAL
+            and cycle.results_released_at is None,
         },
     )
 

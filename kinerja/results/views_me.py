@@ -273,6 +273,7 @@ def my_results(request: AgencyRequest, cycle_id: int | None = None) -> HttpRespo
         "has_team": me.subordinates.exists(),
         "employee": me,
         "own": True,
+        "tendencies": selectors.rater_tendencies(rater=me),
     }
     if cycle is not None and cycle in visible:
         result = selectors.employee_result(cycle=cycle, employee=me)
