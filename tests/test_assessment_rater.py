@@ -100,6 +100,7 @@ def test_my_tasks_lists_exactly_the_raters_forms(client, world, cycle):
 def test_my_tasks_shows_states_and_buttons(client, world, cycle):
     a_peer = assignment(cycle, world.staff_employee, world.peer_employee)
     a_self = assignment(cycle, world.staff_employee, world.staff_employee)
+    services.acknowledge(cycle=cycle, user=world.staff)
     services.response_save(
         assignment=a_peer,
         answers={"M.01": services.Answer(level=3)},
@@ -327,6 +328,7 @@ def test_second_submit_is_harmless(client, world, cycle):
 @pytest.mark.parametrize("who", ["ratee", "other_rater", "admin", "leader", "outsider"])
 def test_nobody_but_the_rater_opens_or_changes_a_form(client, world, cycle, who):
     a = assignment(cycle, world.staff_employee, world.peer_employee)
+    services.acknowledge(cycle=cycle, user=world.staff)
     services.response_save(
         assignment=a, answers={"M.01": services.Answer(level=2)}, acting_user=world.staff
     )
@@ -610,6 +612,7 @@ def test_supervisor_sees_team_completion_but_never_answers(client, world, cycle)
         i["code"]: services.Answer(level=4, comment="RAHASIA-REKAN")
         for i in services.items_for_ratee(cycle, world.staff_employee)
     }
+    services.acknowledge(cycle=cycle, user=world.peer)
     services.response_save(
         assignment=peer_form, answers=answers, acting_user=world.peer, submit=True
     )

@@ -36,8 +36,17 @@ BERAKHLAK = 7
 
 
 def make_cycle(
-    agency, acting_user, *, generate: bool = True, start: bool = True, deadline=None, **options
+    agency,
+    acting_user,
+    *,
+    generate: bool = True,
+    start: bool = True,
+    acknowledged: bool = True,
+    deadline=None,
+    **options,
 ) -> Cycle:
+    """A cycle; started, every rater has also acknowledged its purpose (no form is saved before
+    that: test_rules_every_face.py) unless `acknowledged=False`."""
     cycle = services.cycle_create(
         agency=agency,
         acting_user=acting_user,
@@ -51,7 +60,16 @@ def make_cycle(
         services.assignments_generate(cycle=cycle, acting_user=acting_user)
     if start:
         cycle = services.cycle_start(cycle=cycle, acting_user=acting_user)
+        if acknowledged:
+            acknowledge_all(cycle)
     return cycle
+
+
+def acknowledge_all(cycle: Cycle) -> None:
+    """Every rater with a login acknowledges the cycle's purpose."""
+    raters = Employee.objects.filter(assignments_as_rater__cycle=cycle, user__isnull=False)
+    for rater in raters.distinct().select_related("user"):
+        services.acknowledge(cycle=cycle, user=rater.user)
 
 
 def add_teknis(world, code: str = "T.01", *, position=None, level: int = 3) -> Competency:

@@ -16,7 +16,7 @@ from kinerja.organisation.models import Employee
 
 from . import texts
 from .models import Cycle, Relation
-from .services import CYCLE_SETTINGS, cycle_editable_settings
+from .services import CYCLE_SETTINGS, SETTING_LIMITS, cycle_editable_settings
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -35,12 +35,20 @@ def _percent(value: Any) -> int:
 
 
 def _weight_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.IntegerField:
+    # The browser hints 0–100; the rule (each ≥ 0, 100 % together) is the service's.
     return forms.IntegerField(
         label=label,
-        min_value=0,
-        max_value=100,
         help_text=help_text,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1, "min": 0, "max": 100}),
+    )
+
+
+def _bounded_field(name: str, label: StrOrPromise, **kwargs: Any) -> forms.IntegerField:
+    """A whole-number setting whose bounds are the service's (SETTING_LIMITS), hinted to the
+    browser and checked by the service, so the web, the API and the CLI refuse alike."""
+    low, high = SETTING_LIMITS[name]
+    return forms.IntegerField(
+        label=label, widget=forms.NumberInput(attrs={"min": low, "max": high}), **kwargs
     )
 
 
@@ -109,10 +117,9 @@ class CycleForm(forms.Form):
         _("Bobot diri sendiri (%)"),
         _("Bawaan: 0 % — penilaian diri ditampilkan di samping skor, tidak dihitung di dalamnya."),
     )
-    anonymity_threshold = forms.IntegerField(
-        label=_("Ambang anonimitas"),
-        min_value=2,
-        max_value=20,
+    anonymity_threshold = _bounded_field(
+        "anonymity_threshold",
+        _("Ambang anonimitas"),
         help_text=_(
             "Hasil kelompok rekan kerja atau bawahan hanya ditampilkan bila penilainya paling "
             "sedikit sebanyak ini. Bawaan: 3."
@@ -123,18 +130,13 @@ class CycleForm(forms.Form):
         choices=Cycle.JpmCategories.choices,
         help_text=_("Bawaan: pemetaan/penempatan."),
     )
-    max_forms_per_rater = forms.IntegerField(
-        label=_("Maksimal formulir per penilai"),
-        min_value=1,
-        max_value=100,
+    max_forms_per_rater = _bounded_field(
+        "max_forms_per_rater",
+        _("Maksimal formulir per penilai"),
         help_text=_("Beban paling banyak untuk satu penilai saat penugasan dibuat. Bawaan: 10."),
     )
-    max_peers = forms.IntegerField(
-        label=_("Maksimal rekan kerja per pegawai"), min_value=0, max_value=20
-    )
-    max_subordinates = forms.IntegerField(
-        label=_("Maksimal bawahan per pegawai"), min_value=0, max_value=50
-    )
+    max_peers = _bounded_field("max_peers", _("Maksimal rekan kerja per pegawai"))
+    max_subordinates = _bounded_field("max_subordinates", _("Maksimal bawahan per pegawai"))
     purpose = _text_field(_("Tujuan siklus"))
     use_of_results = _text_field(_("Penggunaan hasil"))
     visibility = _text_field(_("Siapa melihat apa"))
@@ -152,18 +154,6 @@ class CycleForm(forms.Form):
     @property
     def locked(self) -> bool:
         return any(field.disabled for field in self.fields.values())
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        weights = [data[name] for name in WEIGHTS if data.get(name) is not None]
-        # Frozen weights are kept as they are, even if another client saved a different sum.
-        editable = not any(self.fields[name].disabled for name in WEIGHTS)
-        if editable and len(weights) == len(WEIGHTS) and sum(weights) != 100:
-            raise forms.ValidationError(
-                _("Jumlah keempat bobot harus 100 %% (sekarang %(sum)d %%).")
-                % {"sum": sum(weights)}
-            )
-        return data
 
     def settings(self) -> dict[str, Any]:
         """The cleaned values as the service takes them: weights as fractions."""

@@ -74,7 +74,7 @@ class Cycle(models.Model):
     rater_correction = models.BooleanField(
         _("koreksi efek penilai (kemurahan/kekerasan)"),
         default=False,
-        help_text=_("Dapat diubah sampai hasil ditetapkan final; lihat halaman kalibrasi."),
+        help_text=_("Dapat diubah sampai hasil pertama kali dihitung; lihat halaman kalibrasi."),
     )
     max_forms_per_rater = models.PositiveSmallIntegerField(
         _("maksimal formulir per penilai"), default=10
@@ -91,6 +91,10 @@ class Cycle(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True)
+    # Set by the first computation of results: from then on the answers that reach the results
+    # are fixed (no reopening, no change of correction), so no later release can be compared
+    # with an earlier one to subtract one rater out of a group (docs/scoring.md, "Anonimitas").
+    results_released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("siklus penilaian")

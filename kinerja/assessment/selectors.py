@@ -29,6 +29,10 @@ def has_acknowledged(*, cycle: Cycle, user) -> bool:
     return Acknowledgement.objects.filter(cycle=cycle, user=user).exists()
 
 
+def acknowledgement_of(*, cycle: Cycle, user) -> Acknowledgement | None:
+    return Acknowledgement.objects.filter(cycle=cycle, user=user).first()
+
+
 def assignments_of_rater(
     *, rater: Employee, cycle: Cycle | None = None
 ) -> QuerySet[RaterAssignment]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,6 +18,8 @@ from kinerja.core.audit import audit_record, user_or_none
 from kinerja.core.errors import KinerjaError
 from kinerja.core.models import Agency
 from kinerja.organisation.models import Employee
+from kinerja.scoring.errors import ScoringInputError
+from kinerja.scoring.policy import MIN_ANONYMOUS_RATERS, check_policy
 
 from . import texts
 from .assignment import Person, Rules, plan_assignments
@@ -63,18 +66,95 @@ def _check_agency(agency: Agency, *objects: Any) -> None:
             raise KinerjaError("not_found", _("Data tidak ditemukan."), status=404)
 
 
-def _validate_settings(values: dict[str, Any]) -> None:
+POLICY_SETTINGS = (
+    "weight_supervisor",
+    "weight_peer",
+    "weight_subordinate",
+    "weight_self",
+    "anonymity_threshold",
+    "jpm_categories",
+)
+WEIGHT_SETTINGS = POLICY_SETTINGS[:4]
+# The bounds of a cycle's whole-number settings, for the web form, the API and the CLI alike.
+SETTING_LIMITS = {
+    "anonymity_threshold": (MIN_ANONYMOUS_RATERS, 20),
+    "max_forms_per_rater": (1, 100),
+    "max_peers": (0, 20),
+    "max_subordinates": (0, 50),
+}
+TEXT_SETTINGS = ("purpose", "use_of_results", "visibility", "objection")
+NAME_MAX_LENGTH = 200
+
+
+def _label(name: str) -> str:
+    field = Cycle._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name)).capitalize()
+
+
+def _validate_settings(values: dict[str, Any], *, changed: set[str] | None = None) -> None:
+    """The rules of a cycle's settings, in one place. Only what changes is checked (`changed`;
+    None: everything), so a running cycle keeps what it started with."""
+    check = set(values) if changed is None else changed
     if values["period_end"] < values["period_start"]:
         raise KinerjaError("invalid", _("Akhir periode tidak boleh sebelum awal periode."))
-    weights = [
-        values[k] for k in ("weight_supervisor", "weight_peer", "weight_subordinate", "weight_self")
-    ]
-    if any(float(w) < 0 for w in weights) or sum(float(w) for w in weights) <= 0:
+    if "name" in check and len(values["name"]) > NAME_MAX_LENGTH:
         raise KinerjaError(
-            "invalid", _("Bobot tidak boleh negatif dan jumlahnya harus lebih dari 0.")
+            "invalid",
+            _("Nama siklus paling banyak %(n)d karakter.") % {"n": NAME_MAX_LENGTH},
         )
-    if int(values["anonymity_threshold"]) < 2:
-        raise KinerjaError("invalid", _("Ambang anonimitas minimal 2 penilai."))
+    for name in TEXT_SETTINGS:
+        if name in check and not str(values[name]).strip():
+            raise KinerjaError("invalid", _("%(field)s wajib diisi.") % {"field": _label(name)})
+    for name, (low, high) in SETTING_LIMITS.items():
+        if name in check and not low <= int(values[name]) <= high:
+            raise KinerjaError(
+                "invalid",
+                _("%(field)s harus antara %(min)d dan %(max)d.")
+                % {"field": _label(name), "min": low, "max": high},
+            )
+    if not check & set(POLICY_SETTINGS):
+        return
+    for name in WEIGHT_SETTINGS:
+        weight = Decimal(str(values[name]))  # stored as whole percents (two decimals)
+        if weight.is_finite() and abs(weight) <= 1 and weight != weight.quantize(Decimal("0.01")):
+            raise KinerjaError(
+                "invalid",
+                _(
+                    "Bobot ditulis sebagai pecahan dengan paling banyak dua angka desimal "
+                    "(persen bulat), mis. 0.35."
+                ),
+            )
+    weights = {
+        relation: float(values[field])
+        for relation, field in (
+            ("atasan", "weight_supervisor"),
+            ("rekan", "weight_peer"),
+            ("bawahan", "weight_subordinate"),
+            ("diri", "weight_self"),
+        )
+    }
+    try:
+        check_policy(
+            weights=weights,
+            min_anonymous_raters=int(values["anonymity_threshold"]),
+            jpm_categories=values["jpm_categories"],
+        )
+    except ScoringInputError as error:
+        raise KinerjaError(
+            "invalid", _policy_message(error, weights), details=[{"rule": error.code}]
+        ) from error
+
+
+def _policy_message(error: ScoringInputError, weights: dict[str, float]) -> str:
+    if error.code == "policy_weights_total":
+        return _("Jumlah keempat bobot harus 100 %% (sekarang %(sum)s %%).") % {
+            "sum": f"{round(sum(weights.values()) * 100, 2):g}"
+        }
+    if error.code == "policy_bad_threshold":
+        return _("Ambang anonimitas minimal 2 penilai.")
+    if error.code == "policy_bad_categories":
+        return _("Kategori JPM tidak dikenal.")
+    return _("Bobot tidak boleh negatif.")
 
 
 # --- cycle lifecycle ---------------------------------------------------------------------------
@@ -148,9 +228,10 @@ def cycle_update(*, cycle: Cycle, acting_user: Any, **values: Any) -> Cycle:
             % {"s": cycle.get_status_display(), "f": ", ".join(refused)},
         )
     before = _snapshot(cycle)
+    changed = {k for k, v in values.items() if getattr(cycle, k) != v}
     for key, value in values.items():
         setattr(cycle, key, value)
-    _validate_settings(_snapshot(cycle))
+    _validate_settings(_snapshot(cycle), changed=changed)
     cycle.save()
     audit_record(
         agency=cycle.agency,
@@ -263,6 +344,15 @@ def cycle_transition(*, cycle: Cycle, action: str, acting_user: Any) -> Cycle:
             "bad_transition",
             _("Siklus berstatus %(s)s tidak dapat di-%(a)s.")
             % {"s": cycle.get_status_display(), "a": action},
+        )
+    if action == "reopen" and cycle.results_released_at is not None:
+        raise KinerjaError(
+            "results_released",
+            _(
+                "Hasil siklus ini sudah dihitung, jadi siklus tidak dapat dibuka kembali: "
+                "membandingkan hasil sebelum dan sesudah satu penilai tambahan mengirim akan "
+                "membuka jawaban penilai itu. Jawaban yang belum masuk tidak dapat ditambahkan."
+            ),
         )
     if action == "reopen" and cycle.deadline <= timezone.now():
         raise KinerjaError(
@@ -555,6 +645,20 @@ def _require_open(cycle: Cycle) -> None:
         )
 
 
+def _require_acknowledged(cycle: Cycle, user: Any) -> None:
+    """A form is filled only after its author has read and acknowledged the cycle's purpose
+    (people only: a system write without a user, e.g. a migration script, has no one to ask)."""
+    if (
+        user_or_none(user) is not None
+        and not Acknowledgement.objects.filter(cycle=cycle, user=user_or_none(user)).exists()
+    ):
+        raise KinerjaError(
+            "not_acknowledged",
+            _("Baca dan setujui tujuan siklus ini terlebih dahulu, baru isi formulir."),
+            status=409,
+        )
+
+
 def items_for_ratee(cycle: Cycle, ratee: Employee) -> list[dict[str, Any]]:
     """The frozen items this ratee is assessed on: national competencies, the teknis ones in their
     position's standard, and the BerAKHLAK values."""
@@ -598,6 +702,7 @@ def response_save(
             return response  # a retried submit: the first one stands
         raise KinerjaError("submitted", _("Formulir ini sudah dikirim dan terkunci."))
     _require_open(assignment.cycle)
+    _require_acknowledged(assignment.cycle, acting_user)
     allowed = {item["code"] for item in items_for_ratee(assignment.cycle, assignment.ratee)}
     for code, answer in answers.items():
         if code not in allowed:

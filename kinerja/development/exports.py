@@ -4,10 +4,11 @@ needs analysis (for the annual development plan)."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kinerja.core.spreadsheets import write_xlsx
+from kinerja.core.spreadsheets import write_xlsx, xlsx_row
 
 from .models import Training
 from .selectors import NeedsAnalysis
@@ -51,6 +52,10 @@ def import_template_xlsx() -> bytes:
     )
 
 
+def _put(sheet: Any, values: list[Any]) -> None:
+    sheet.append(xlsx_row(sheet, values))
+
+
 def needs_xlsx(analysis: NeedsAnalysis, *, agency_name: str) -> bytes:
     """Three sheets: competency × unit, catalog items, summary."""
     from openpyxl import Workbook
@@ -61,24 +66,27 @@ def needs_xlsx(analysis: NeedsAnalysis, *, agency_name: str) -> bytes:
 
     sheet = workbook.active
     sheet.title = _("kompetensi × unit")[:31]
-    sheet.append([_("kode"), _("kompetensi"), _("pegawai dengan gap"), *analysis.units])
+    _put(sheet, [_("kode"), _("kompetensi"), _("pegawai dengan gap"), *analysis.units])
     for row in analysis.by_competency:
-        sheet.append(
+        _put(
+            sheet,
             [
                 row["competency"],
                 row["name"],
                 row["employees"],
                 *(row["units"].get(unit, 0) for unit in analysis.units),
-            ]
+            ],
         )
 
     trainings = workbook.create_sheet(_("pelatihan")[:31])
-    trainings.append(
-        [_("kode"), _("nama"), _("jalur"), _("metode"), _("JP"), _("pegawai"), _("biaya (Rp)")]
+    _put(
+        trainings,
+        [_("kode"), _("nama"), _("jalur"), _("metode"), _("JP"), _("pegawai"), _("biaya (Rp)")],
     )
     for row in analysis.by_training:
         t = row["training"]
-        trainings.append(
+        _put(
+            trainings,
             [
                 t.code,
                 t.name,
@@ -87,7 +95,7 @@ def needs_xlsx(analysis: NeedsAnalysis, *, agency_name: str) -> bytes:
                 t.jp,
                 row["employees"],
                 int(t.cost) if t.cost is not None else None,
-            ]
+            ],
         )
 
     summary = workbook.create_sheet(_("ringkasan")[:31])
@@ -99,7 +107,7 @@ def needs_xlsx(analysis: NeedsAnalysis, *, agency_name: str) -> bytes:
         (_("Rencana ≥ 20 JP"), analysis.plans_on_track),
         (_("Persentase pegawai ≥ 20 JP direncanakan"), analysis.share_on_track),
     ]:
-        summary.append(list(line))
+        _put(summary, list(line))
 
     for ws in workbook.worksheets:
         if ws is not summary:

@@ -232,6 +232,8 @@ def unit_list(request: AgencyRequest) -> HttpResponse:
         {
             "tree": selectors.unit_tree(agency=request.agency),
             "can_manage": permissions.can_manage_organisation(request.user, request.agency),
+            # The "N pegawai" count links to the employee list only for who may open it.
+            "can_list_employees": permissions.can_view_all_employees(request.user, request.agency),
         },
     )
 

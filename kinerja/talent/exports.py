@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kinerja.assessment.models import Cycle
+from kinerja.core.spreadsheets import xlsx_row
 from kinerja.organisation.models import Position
 from kinerja.results.models import EmployeeResult
 
@@ -66,10 +67,10 @@ def _workbook(
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     notes_sheet = workbook.create_sheet(_("Petunjuk")[:31])
     for line in notes:
-        notes_sheet.append([line])
+        notes_sheet.append(xlsx_row(notes_sheet, [line]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
