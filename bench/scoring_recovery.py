@@ -1,22 +1,29 @@
-"""Benchmark: how well the scoring engine recovers known true levels, with rater correction off and on.
+"""Benchmark: how well the scoring engine recovers known true levels, under each rater model.
 
 `.venv/bin/python bench/scoring_recovery.py [--seeds 5] [--ratees 300] [--items 10]`
 
 Simulated cycles (pure numpy, no database). Ratees sit in units of 10; every ratee × item has a
 true level true = clip(3 + unit + ratee + cell effect, 1, 5), each effect N(0, 0.4). Every rater
-has a leniency b ~ N(0, b sd), b sd in 0, 0.5, 1. Every ratee gets 1 atasan, 4 rekan and 3 bawahan
-and every rater answers every item: observed = round(clip(true + b + noise, 1, 5)), noise
-N(0, 0.5). Three ways of drawing the raters:
-  dense   org-wide pools (30 / 120 / 90): each rater rates ~10 ratees, ~100 ratings;
+has a leniency b ~ N(0, b sd), b sd in 0, 0.5, 1, and a noise sd: 0.5 for everyone ("same") or
+each rater's own, drawn from U(0.3, 1.2) ("differs"). Every rater answers every item:
+observed = round(clip(true + b + noise, 1, 5)), so a lenient rater cannot go above 5. Designs:
+  dense   org-wide pools (30 / 120 / 90), 1 atasan, 4 rekan, 3 bawahan per ratee: each rater
+          rates ~10 ratees, ~100 ratings;
   sparse  org-wide pools 5× larger: ~2 ratees, ~20 ratings per rater;
   unit    each unit's own raters only (1 head, 6 peers, 5 subordinates): a unit's leniency and its
-          true level cannot be told apart (no rater links it to another unit).
+          true level cannot be told apart (no rater links it to another unit);
+  tiny    units of 3 ratees (1 head, 2 of 3 peers, 2 of 2 subordinates): every anonymous group is
+          below k = 3 and is pooled into rekan_bawahan.
 Each cycle is scored through `score_document` with the default policy (weights .5/.3/.2, k = 3,
-shrinkage 2), once with `rater_correction` off and once on. Reported, mean ± sd over the seeds:
-Spearman's rank correlation (average ranks for ties) of the 3,000 item scores with the true levels,
-the mean absolute error against them, and (correction on) the Pearson correlation of the estimated
-b with the true b over the atasan raters: only named raters are corrected and get a b (anonymous
-answers only help to place mu, docs/scoring.md rule 2), so rekan and bawahan keep their leniency."""
+shrinkage 2) under each `rater_model` (none = the plain weighted mean, additive, ordinal), and
+"limit" scores the same answers drawn without leniency (the true-leniency limit). Reported, mean ±
+sd over the seeds: Spearman's rank correlation (average ranks for ties) of the 3,000 item scores
+with the true levels; the worst per-seed difference ordinal − plain; for the ordinal model the
+mean absolute error, the correlation of the estimated with the true b over the named (atasan)
+raters, how many fits converged and the time per fit; "cover" the coverage of the 95 % interval
+(share of true levels within score ± 1.96 SE) for plain / ordinal scores; "rel" the cycle's
+reliability figure and "r² plain" what it estimates, the squared correlation of the plain scores
+with the true levels (docs/scoring.md, "Ketidakpastian")."""
 
 from __future__ import annotations
 
@@ -153,12 +160,20 @@ def evaluate(doc: dict, true: np.ndarray, leniency: dict, model: str) -> dict:
     scores = np.array(
         [[item["score"] for item in e["items"].values()] for e in out["employees"]], dtype=float
     )
+    errors = np.array(
+        [[item["se"] for item in e["items"].values()] for e in out["employees"]], dtype=float
+    )
     result = {
         "spearman": spearman(scores.ravel(), true.ravel()),
         "mae": float(np.mean(np.abs(scores - true))),
         "seconds": seconds,
         "b_corr": float("nan"),
         "converged": float(out.get("rater_model_fit", {}).get("converged", True)),
+        # Share of true levels inside the 95 % interval score ± 1.96 SE (uncertainty.py).
+        "coverage": float(np.mean(np.abs(scores - true) <= 1.96 * errors)),
+        "reliability": out["reliability"]["items"],
+        # What the reliability figure estimates: the squared correlation with the true levels.
+        "r2": float(np.corrcoef(scores.ravel(), true.ravel())[0, 1] ** 2),
     }
     if correction:
         keys = supervisors(doc)
@@ -191,7 +206,7 @@ def main() -> None:
     print(
         f"  {'design':<7} {'noise':<7} {'b sd':>4}  {'plain':^13}  {'additive':^13}  "
         f"{'ordinal':^13}  {'limit':^13}  {'ord−plain min':>13}  {'MAE ord':>7}  "
-        f"{'corr(b)':>7}  {'conv':>4}  {'time ord':>8}"
+        f"{'corr(b)':>7}  {'conv':>4}  {'time ord':>8}  {'cover':>11}  {'rel':>4}  {'r² plain':>8}"
     )
     started = time.perf_counter()
     for design in args.designs.split(","):
@@ -216,7 +231,11 @@ def main() -> None:
                     + f"  {worst:>+13.3f}  {np.mean([r['mae'] for r in ordinal]):>7.3f}  "
                     f"{np.nanmean([r['b_corr'] for r in ordinal]) if spread else float('nan'):>7.3f}  "
                     f"{sum(r['converged'] for r in ordinal):>2.0f}/{len(ordinal)}  "
-                    f"{np.mean([r['seconds'] for r in ordinal]):>7.2f}s"
+                    f"{np.mean([r['seconds'] for r in ordinal]):>7.2f}s  "
+                    f"{np.mean([r['coverage'] for r in runs['none']]):>5.2f} / "
+                    f"{np.mean([r['coverage'] for r in ordinal]):.2f}  "
+                    f"{np.mean([r['reliability'] for r in ordinal]):>4.2f}  "
+                    f"{np.mean([r['r2'] for r in runs['none']]):>8.2f}"
                 )
     print(f"total {time.perf_counter() - started:.0f} s")
 

@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy
 from kinerja.assessment.models import WorkResult
 from kinerja.scoring.numbers import round2
 from kinerja.scoring.policy import JPM_CATEGORY_SETS
-from kinerja.scoring.ratings import _MATRIX as PREDIKAT_MATRIX
+from kinerja.scoring.ratings import PREDIKAT_MATRIX
+from kinerja.scoring.standards import jpm_category as jpm_category_of
 from kinerja.scoring.talent import kinerja_axis, potensial_axis
+from kinerja.scoring.uncertainty import Z95, category_uncertain, interval, reading
 
 from .models import JpmCategory, Predikat
 
@@ -142,10 +144,12 @@ def _weights(policy: Policy) -> dict[str, float]:
 
 
 def group_weights(item: Item, policy: Policy) -> dict[str, float]:
-    """The weight each group entered the score with. A pooled anonymous group weighs the sum of
-    the weights of the anonymous groups that had answers; a pool is only ever kept when both had
-    answers (one group alone is either ≥ k and stands alone, or < k and is dropped), so it
-    weighs rekan + bawahan."""
+    """The weight each group entered the score with, as the engine recorded it ("w", scoring
+    version 1.1). Results stored by version 1.0 have no trace: there a pooled anonymous group
+    weighs rekan + bawahan (a pool is only kept when both had answers)."""
+    groups = item.get("groups") or {}
+    if groups and all(g.get("w") is not None for g in groups.values()):
+        return {name: float(g["w"]) for name, g in groups.items()}
     weights = _weights(policy)
     pooled = weights["rekan"] + weights["bawahan"]
     return {
@@ -247,6 +251,50 @@ def item_score(item: Item, policy: Policy) -> list[str]:
                 % {"self": level(item["self"])}
             )
     return lines
+
+
+def _clipped(value: float, se: float, low: float, high: float) -> tuple[float, float]:
+    lo, hi = interval(value, se)
+    return max(lo, low), min(hi, high)
+
+
+def band(value: float | None, se: float | None, low: float = 1.0, high: float = 5.0) -> str:
+    """The 95 % interval as shown: "3,80–5,00" (clipped to the scale), "" without an error."""
+    if value is None or se is None:
+        return ""
+    lo, hi = _clipped(value, se, low, high)
+    return f"{num(lo)}–{num(hi)}"
+
+
+def uncertainty(item: Item, policy: Policy, sigma: float | None) -> list[str]:
+    """How the score's standard error and 95 % interval were made (scoring/uncertainty.py),
+    from the engine's stored error and group counts; nothing when results carry no error."""
+    se, score = item.get("se"), item.get("score")
+    groups = item.get("groups") or {}
+    if se is None or score is None or sigma is None or not groups:
+        return []
+    used = {g: w for g, w in group_weights(item, policy).items() if w > 0}
+    order = [g for g in _ordered(groups) if g in used]
+    root = sum(used[g] ** 2 / max(int(groups[g]["n"]), 1) for g in order) ** 0.5
+    return [
+        _(
+            "Ketidakpastian: SE = σ × √(%(terms)s) ÷ %(den)s = %(sigma)s × %(root)s ÷ %(den)s "
+            "= %(se)s. σ = %(sigma)s adalah sebaran jawaban di dalam kelompok penilai, dihitung "
+            "dari seluruh siklus (bukan dari kelompok Anda sendiri, agar jawaban tetap anonim)."
+        )
+        % {
+            "terms": _join(f"{weight(used[g])}² ÷ {groups[g]['n']}" for g in order),
+            "den": weight(sum(used.values())),
+            "sigma": num(sigma),
+            "root": num(root),
+            "se": num(se),
+        },
+        _(
+            "Rentang 95 %%: %(score)s ± %(z)s × %(se)s → %(band)s. Nilai sebenarnya kemungkinan "
+            "besar ada di rentang ini; makin banyak penilai, makin sempit rentangnya."
+        )
+        % {"score": num(score), "z": num(Z95), "se": num(se), "band": band(score, se)},
+    ]
 
 
 def gap(item: Item) -> list[str]:
@@ -382,6 +430,39 @@ def jpm(
     return lines
 
 
+def jpm_uncertainty(
+    *, jpm_value: float | None, jpm_se: float | None, jpm_category: str, policy: Policy
+) -> list[str]:
+    """The JPM's standard error, its 95 % interval and whether it reaches another category."""
+    if jpm_value is None or jpm_se is None:
+        return []
+    lines = [
+        _(
+            "Ketidakpastian JPM: SE = %(se)s, dari SE setiap kompetensi standar (metode delta: "
+            "100 × √(Σ (p × SE)²) ÷ Σ standar, p = peluang nilai sebenarnya di bawah standar). "
+            "Rentang 95 %%: %(band)s."
+        )
+        % {"se": num(jpm_se), "band": band(jpm_value, jpm_se, 0.0, 100.0)}
+    ]
+    set_name = policy.get("jpm_categories", "penempatan")
+    if category_uncertain(jpm_value, jpm_se, set_name):
+        lo, hi = _clipped(jpm_value, jpm_se, 0.0, 100.0)
+        names = [
+            JPM_LABELS[c]
+            for c in dict.fromkeys(jpm_category_of(v, set_name) for v in (lo, jpm_value, hi))
+            if c
+        ]
+        lines.append(
+            _(
+                "Rentang ini melewati batas kategori (%(categories)s): kategori JPM dan posisi "
+                "9-box berada di perbatasan, jadi perbedaan dengan kategori di sebelahnya belum "
+                "dapat dipastikan."
+            )
+            % {"categories": " / ".join(str(n) for n in names)}
+        )
+    return lines
+
+
 def perilaku(
     *,
     items: Mapping[str, Item],
@@ -476,8 +557,11 @@ def predikat(*, hasil_kerja: str, rating: str, value: str) -> list[str]:
     ]
 
 
-def nine_box(*, predikat_value: str, jpm_category: str, box: int | None) -> list[str]:
-    """The 9-box: kinerja from the predikat, potensial from the JPM category."""
+def nine_box(
+    *, predikat_value: str, jpm_category: str, box: int | None, borderline: bool = False
+) -> list[str]:
+    """The 9-box: kinerja from the predikat, potensial from the JPM category; `borderline` when
+    the JPM's 95 % interval reaches another category (uncertainty.category_uncertain)."""
     if box is None or not predikat_value or not jpm_category:
         return [_("Posisi 9-box belum ada karena predikat atau kategori JPM belum ada.")]
     kinerja = kinerja_axis(predikat_value) or ""
@@ -506,7 +590,18 @@ def nine_box(*, predikat_value: str, jpm_category: str, box: int | None) -> list
         },
         _("Kotak = kinerja %(kinerja)s × potensial %(potensial)s = %(box)s.")
         % {"kinerja": AXIS_LABELS[kinerja], "potensial": AXIS_LABELS[potensial], "box": box},
-    ]
+    ] + (
+        [
+            _(
+                "Di perbatasan: rentang 95 %% JPM melewati batas kategori, jadi kotak di "
+                "sebelahnya (potensial satu tingkat berbeda) sama mungkinnya. Jangan membedakan "
+                "pegawai ini dari pegawai di kotak sebelah hanya karena kotaknya."
+            )
+            % {}
+        ]
+        if borderline
+        else []
+    )
 
 
 def self_view(policy: Policy) -> list[str]:
@@ -520,3 +615,61 @@ def self_view(policy: Policy) -> list[str]:
         )
         % {"gap": gap_value}
     ]
+
+
+# --- the cycle's reliability (HR) ---------------------------------------------------------------
+
+RELIABILITY_READINGS: dict[str, Any] = {
+    "keputusan_individual": gettext_lazy(
+        "Hasil cukup andal untuk keputusan tentang pegawai perorangan (mis. kandidat jabatan), "
+        "dengan tetap memperhatikan rentang setiap nilai."
+    ),
+    "perbandingan_kelompok": gettext_lazy(
+        "Hasil cukup andal untuk membandingkan unit atau kelompok, belum untuk membedakan "
+        "pegawai perorangan yang nilainya berdekatan."
+    ),
+    "bahan_dialog": gettext_lazy(
+        "Hasil belum cukup andal untuk keputusan: gunakan sebagai bahan dialog kinerja. "
+        "Tambah penilai per pegawai (rekan dan bawahan) pada siklus berikutnya."
+    ),
+}
+
+
+def cycle_reliability(figures: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The cycle's reliability figures in words: [{"label", "value", "reading"}], for the
+    competency scores and the JPM; the σ they rest on is quoted with each."""
+    figures = figures or {}
+    sigma = figures.get("sigma")
+    if sigma is None:
+        return []
+    source = (
+        _("dari %(n)s kelompok penilai siklus ini") % {"n": figures.get("sigma_groups", 0)}
+        if figures.get("sigma_source") == "siklus"
+        else _("nilai bawaan, karena kelompok penilai siklus ini terlalu sedikit")
+    )
+    rows = []
+    for key, label in (
+        ("items", _("Nilai kompetensi")),
+        ("jpm", _("JPM")),
+    ):
+        value = figures.get(key)
+        code = reading(value)
+        rows.append(
+            {
+                "label": label,
+                "value": num(value) if value is not None else "—",
+                "reading": str(RELIABILITY_READINGS[code])
+                if code
+                else _("Belum dapat dihitung: terlalu sedikit nilai atau tidak ada sebaran."),
+                "code": code or "",
+            }
+        )
+    rows.append(
+        {
+            "label": _("Sebaran jawaban σ"),
+            "value": num(sigma),
+            "reading": source,
+            "code": "",
+        }
+    )
+    return rows

@@ -65,7 +65,8 @@ class CycleResult(models.Model):
     policy = models.JSONField(default=dict)
     # {"employees": n, "flagged": n, "heatmap": …, "calibration": {distribution and impact of the
     # correction, no names}, "rater_effects": {employee id: b} (atasan only; shown to that rater
-    # alone), "pool": {"mean", "raters"}}
+    # alone), "pool": {"mean", "raters"}, "reliability": {"sigma", "sigma_source",
+    # "sigma_groups", "items", "jpm"}}
     summary = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
     # sha256 over the ids of the anonymous forms the first computation used: a recomputation
@@ -101,6 +102,7 @@ class EmployeeResult(models.Model):
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="+")
     jpm = models.FloatField(null=True)
+    jpm_se = models.FloatField(null=True)  # standard error (kinerja/scoring/uncertainty.py)
     jpm_category = models.CharField(max_length=30, choices=JpmCategory.choices, blank=True)
     jpm_missing = SnapshotJSONField(default=list)
     perilaku_score = models.FloatField(null=True)
@@ -111,7 +113,8 @@ class EmployeeResult(models.Model):
     hasil_kerja = models.CharField(max_length=20, choices=WorkResult.Rating.choices, blank=True)
     predikat = models.CharField(max_length=20, choices=Predikat.choices, blank=True)
     nine_box = models.PositiveSmallIntegerField(null=True)
-    # {code: {"score", "required", "gap", "meets", "self", "groups", "n_raters", "sd", "rwg", "flags"}}
+    # {code: {"score", "required", "gap", "meets", "self", "groups", "n_raters", "sd", "rwg",
+    # "flags", "se"}}
     items = SnapshotJSONField(default=dict)
     blind_spots = SnapshotJSONField(default=list)
     hidden_strengths = SnapshotJSONField(default=list)

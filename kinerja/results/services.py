@@ -90,6 +90,7 @@ def results_compute(*, cycle: Cycle, acting_user: Any) -> CycleResult:
         "rater_effects": {str(key): fx.b for key, fx in (scores.rater_effects or {}).items()},
         "calibration": calibration,
         "pool": {"mean": scores.pool_mean, "raters": scores.pool_raters},
+        "reliability": scores.reliability,
         "heatmap": _heatmap(table, [row["unit_id"] for row in places]),
     }
     result, created = CycleResult.objects.update_or_create(
@@ -191,6 +192,7 @@ RESULT_COLUMNS = (
     "unit_id",
     "position_id",
     "jpm",
+    "jpm_se",
     "jpm_category",
     "jpm_missing",
     "perilaku_score",
@@ -242,6 +244,7 @@ def _result_rows(
                 where["unit_id"],
                 where["position_id"],
                 person.jpm,
+                person.jpm_se,
                 person.jpm_category or "",
                 codes_json(missing),
                 person.perilaku_score,

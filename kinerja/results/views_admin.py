@@ -27,7 +27,7 @@ from kinerja.core.views import agency_required, show_error
 from kinerja.organisation.models import OrgUnit
 from kinerja.organisation.selectors import unit_choices, unit_descendant_ids
 
-from . import exports, selectors, services
+from . import explain, exports, selectors, services
 from .models import CycleResult, OrganisationPredikat, Predikat
 
 PAGE_SIZE = 50
@@ -266,6 +266,9 @@ def cycle_results(request: AgencyRequest, cycle_id: int) -> HttpResponse:
             "can_finalise": can_manage and not_final and result is not None,
             "can_change": can_manage and not_final and cycle.results_released_at is None,
             "heatmap": heatmap(cycle, result),
+            "reliability": explain.cycle_reliability(
+                (result.summary or {}).get("reliability") if result else None
+            ),
             "distribution": distribution(cycle) if result else None,
             "predikat_rows": predikat_form(cycle, units) if can_manage and not_final else [],
             "organisation_choices": OrganisationPredikat.choices,

@@ -24,6 +24,7 @@ from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required, show_error
 from kinerja.organisation.models import Employee
+from kinerja.scoring.uncertainty import category_uncertain
 
 from . import charts, explain, selectors, services
 from .models import EmployeeResult, PerilakuDecision
@@ -62,6 +63,12 @@ class ItemRow:
     explain_score: list[str]
     explain_gap: list[str]
     explain_agreement: list[str]
+    explain_uncertainty: list[str] = field(default_factory=list)
+
+    @property
+    def band(self) -> str:
+        """The score's 95 % interval as shown ("3,80–5,00"), "" without an error."""
+        return explain.band(self.item.get("score"), self.item.get("se"))
 
     @property
     def score(self) -> float | None:
@@ -85,11 +92,16 @@ class ItemRow:
 
     @property
     def explain_all(self) -> list[str]:
-        return self.explain_score + self.explain_gap + self.explain_agreement
+        return (
+            self.explain_score
+            + self.explain_uncertainty
+            + self.explain_gap
+            + self.explain_agreement
+        )
 
     @property
     def explain_behaviour(self) -> list[str]:
-        return self.explain_score + self.explain_agreement
+        return self.explain_score + self.explain_uncertainty + self.explain_agreement
 
 
 @dataclass
@@ -116,6 +128,17 @@ class ResultPage:
     )
 
     @property
+    def jpm_band(self) -> str:
+        return explain.band(self.result.jpm, self.result.jpm_se, 0.0, 100.0)
+
+    @property
+    def nine_box_borderline(self) -> bool:
+        """The JPM's 95 % interval reaches another category: the box is "di perbatasan"."""
+        return category_uncertain(
+            self.result.jpm, self.result.jpm_se, self.policy.get("jpm_categories", "penempatan")
+        )
+
+    @property
     def nine_box_follow_up(self) -> Any:
         return explain.NINE_BOX_FOLLOW_UP.get(self.result.nine_box or 0, "")
 
@@ -133,8 +156,15 @@ def item_names(cycle: Cycle) -> tuple[dict[str, str], list[str], set[str]]:
 
 
 def result_page(
-    *, result: EmployeeResult, cycle: Cycle, policy: dict[str, Any], decision: Any
+    *,
+    result: EmployeeResult,
+    cycle: Cycle,
+    policy: dict[str, Any],
+    decision: Any,
+    sigma: float | None = None,
 ) -> ResultPage:
+    """The page of one stored result; `sigma` is the cycle's σ (CycleResult.summary
+    ["reliability"]), which the uncertainty explanations quote."""
     names, order, behaviour = item_names(cycle)
     codes = [c for c in order if c in result.items] + sorted(
         c for c in result.items if c not in names
@@ -152,6 +182,7 @@ def result_page(
             explain_score=explain.item_score(item, policy),
             explain_gap=explain.gap(item),
             explain_agreement=explain.agreement(item, policy),
+            explain_uncertainty=explain.uncertainty(item, policy, sigma),
         )
 
     rows = {code: row(code) for code in codes}
@@ -174,6 +205,12 @@ def result_page(
             jpm_missing=result.jpm_missing,
             policy=policy,
             names=names,
+        )
+        + explain.jpm_uncertainty(
+            jpm_value=result.jpm,
+            jpm_se=result.jpm_se,
+            jpm_category=result.jpm_category,
+            policy=policy,
         ),
         explain_perilaku=explain.perilaku(
             items=result.items,
@@ -189,7 +226,12 @@ def result_page(
             hasil_kerja=result.hasil_kerja, rating=result.perilaku_rating, value=result.predikat
         ),
         explain_nine_box=explain.nine_box(
-            predikat_value=result.predikat, jpm_category=result.jpm_category, box=result.nine_box
+            predikat_value=result.predikat,
+            jpm_category=result.jpm_category,
+            box=result.nine_box,
+            borderline=category_uncertain(
+                result.jpm, result.jpm_se, policy.get("jpm_categories", "penempatan")
+            ),
         ),
         explain_self_view=explain.self_view(policy),
     )
@@ -236,9 +278,16 @@ def _comments(
     return grouped
 
 
-def _policy(cycle: Cycle) -> dict[str, Any]:
+def _page(result: EmployeeResult, cycle: Cycle, decision: Any) -> ResultPage:
+    """result_page with the cycle's stored policy and σ (one query for both)."""
     stored = selectors.cycle_result(cycle=cycle)
-    return dict(stored.policy) if stored else {}
+    return result_page(
+        result=result,
+        cycle=cycle,
+        policy=dict(stored.policy) if stored else {},
+        decision=decision,
+        sigma=((stored.summary or {}).get("reliability") or {}).get("sigma") if stored else None,
+    )
 
 
 def _is_final(cycle: Cycle) -> bool:
@@ -279,9 +328,7 @@ def my_results(request: AgencyRequest, cycle_id: int | None = None) -> HttpRespo
         result = selectors.employee_result(cycle=cycle, employee=me)
         if result is not None:
             decision = PerilakuDecision.objects.filter(cycle=cycle, employee=me).first()
-            context["page"] = result_page(
-                result=result, cycle=cycle, policy=_policy(cycle), decision=decision
-            )
+            context["page"] = _page(result, cycle, decision)
     return render(request, "results/me/my_results.html", context)
 
 
@@ -437,9 +484,7 @@ def member(request: AgencyRequest, cycle_id: int, employee_id: int) -> HttpRespo
         {
             "cycle": cycle,
             "employee": employee,
-            "page": result_page(
-                result=result, cycle=cycle, policy=_policy(cycle), decision=decision
-            ),
+            "page": _page(result, cycle, decision),
             "form": form if can_decide else None,
             "editable": not _is_final(cycle),
             "is_supervisor": me is not None and employee.supervisor_id == me.pk,

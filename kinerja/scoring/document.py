@@ -192,6 +192,7 @@ def scores_document(scores: CycleScores) -> dict[str, Any]:
                 "nip": e.key,
                 "items": {code: item.as_dict() for code, item in e.items.items()},
                 "jpm": e.jpm,
+                "jpm_se": e.jpm_se,
                 "jpm_category": e.jpm_category,
                 "jpm_missing": list(e.jpm_missing),
                 "perilaku": {
@@ -208,6 +209,7 @@ def scores_document(scores: CycleScores) -> dict[str, Any]:
             for e in scores.employees
         ],
         "distribution": [d.as_dict() for d in scores.distribution],
+        "reliability": dict(scores.reliability or {}),
     }
     if scores.rater_effects is not None:
         out["rater_effects"] = {key: fx.b for key, fx in sorted(scores.rater_effects.items())}

@@ -27,8 +27,9 @@ from kinerja.scoring.policy import (
 from kinerja.scoring.rater_effects import fit_leniency
 from kinerja.scoring.standards import jpm_category
 from kinerja.scoring.talent import nine_box
+from kinerja.scoring.uncertainty import below_chance, pooled_sigma, reliability
 
-SCORING_VERSION = "1.0"
+SCORING_VERSION = "1.1"  # 1.1: standard errors, reliability, group weights in the trace
 
 NO_DATA = "tidak_ada_data"
 POOLED_FLAG = "anonim_digabung"
@@ -115,6 +116,7 @@ class CycleInputs:
 class GroupScore(NamedTuple):
     mean: float
     n: int
+    weight: float | None = None  # the weight the group had in the score (engine trace)
 
 
 class ItemScore(NamedTuple):
@@ -129,6 +131,7 @@ class ItemScore(NamedTuple):
     sd: float | None
     rwg: float | None
     flags: tuple[str, ...]
+    se: float | None = None  # standard error of the score (uncertainty.py)
 
     def as_dict(self) -> dict:
         return {
@@ -137,11 +140,14 @@ class ItemScore(NamedTuple):
             "gap": self.gap,
             "meets": self.meets,
             "self": self.self_level,
-            "groups": {g: {"mean": s.mean, "n": s.n} for g, s in self.groups.items()},
+            "groups": {
+                g: {"mean": s.mean, "n": s.n, "w": s.weight} for g, s in self.groups.items()
+            },
             "n_raters": self.n_raters,
             "sd": self.sd,
             "rwg": self.rwg,
             "flags": list(self.flags),
+            "se": self.se,
         }
 
 
@@ -160,6 +166,7 @@ class EmployeeScores:
     nine_box: int | None
     blind_spots: tuple[str, ...]
     hidden_strengths: tuple[str, ...]
+    jpm_se: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +189,9 @@ class CycleScores:
     pool_raters: int = 0
     # The rater model's own report: which model, converged or not, after how many passes.
     rater_model_fit: dict | None = None
+    # How sure the cycle's scores are: {"sigma", "sigma_source", "sigma_groups", "items",
+    # "jpm"} (uncertainty.py; reliabilities may be None).
+    reliability: dict | None = None
 
 
 def score_cycle(inputs: CycleInputs, policy: Policy) -> CycleScores:
@@ -214,6 +224,7 @@ def score_cycle(inputs: CycleInputs, policy: Policy) -> CycleScores:
 
     effects = None
     fit_report = None
+    raw_level = level  # the answers as given: the error model and reliability read these
     if policy.correction == "ordinal":
         # Named raters only, anonymous groups as released count + mean (docs/scoring.md,
         # "Model penilai ordinal" and "Anonimitas").
@@ -271,8 +282,23 @@ def score_cycle(inputs: CycleInputs, policy: Policy) -> CycleScores:
             for j in np.flatnonzero(counts[:n_keys])
         }
 
-    table = _group_table(cell, relation, level, len(cells), policy)
+    # The error model is that of the plain weighted mean of the answers as given (docs/scoring.md,
+    # "Ketidakpastian"): with a correction, σ and the reliability come from an uncorrected pass,
+    # so the figures read the cycle's data the same way under every rater model.
+    plain = _group_table(cell, relation, raw_level, len(cells), policy)
+    if level is raw_level:
+        table = plain
+    else:
+        table = _group_table(
+            cell, relation, level, len(cells), policy, sigma=(plain.sigma, plain.sigma_source)
+        )
+    del raw_level
     employees = _employees(cells, n_items, inputs, table, policy)
+    cycle_reliability = _reliability(
+        employees if table is plain else _employees(cells, n_items, inputs, plain, policy),
+        plain,
+    )
+    del plain
     distribution = tuple(
         rating_rules.check_distribution(
             unit,
@@ -294,7 +320,24 @@ def score_cycle(inputs: CycleInputs, policy: Policy) -> CycleScores:
         pool_mean,
         pool_raters,
         fit_report,
+        cycle_reliability,
     )
+
+
+def _reliability(uncorrected: EmployeeTable, plain: _Table) -> dict:
+    """The cycle's reliability figures from the uncorrected scores and their errors."""
+    scored = np.flatnonzero(uncorrected.has_score)
+    with_jpm = [p for p in uncorrected.people if p.jpm is not None]
+    return {
+        "sigma": plain.sigma,
+        "sigma_source": plain.sigma_source,
+        "sigma_groups": plain.sigma_groups,
+        "items": reliability(uncorrected.score[scored] / 100, uncorrected.se[scored] / 100),
+        "jpm": reliability(
+            np.array([p.jpm for p in with_jpm], dtype=float),
+            np.array([p.jpm_se for p in with_jpm], dtype=float),
+        ),
+    }
 
 
 def _anonymous_counts(cell, relation, n_cells: int, k: int):
@@ -347,19 +390,31 @@ class _Table:
     group_use: np.ndarray  # (5, cells) bool, GROUP_NAMES order
     group_mean: np.ndarray  # (5, cells) cents
     group_n: np.ndarray  # (5, cells)
+    group_weight: np.ndarray  # (5, cells) cents: the weight each group had in the score
     n_raters: np.ndarray
     many: np.ndarray  # sd and rwg exist (at least two sources)
     sd: np.ndarray  # cents
     rwg: np.ndarray  # cents
     flags: np.ndarray  # bits of FLAG_NAMES
+    se: np.ndarray  # cents, where has_score
+    sigma: float  # the cycle's σ (uncertainty.pooled_sigma) and where it came from
+    sigma_source: str
+    sigma_groups: int
 
 
-def _group_table(cell, relation, level, n_cells: int, policy: Policy) -> _Table:
+def _group_table(
+    cell, relation, level, n_cells: int, policy: Policy, sigma: tuple[float, str] | None = None
+) -> _Table:
+    """Every scored cell's groups, score, agreement, flags and standard error. σ is pooled from
+    these answers unless given (the corrected pass takes the uncorrected pass's σ)."""
     S = np.zeros((4, n_cells))
+    Q = np.zeros((4, n_cells))  # sums of squares: the cycle's pooled spread, never a group's
     C = np.zeros((4, n_cells), dtype=np.int64)
     for r in range(4):
         mask = relation == r
-        S[r] = np.bincount(cell[mask], weights=level[mask], minlength=n_cells)
+        values = level[mask]
+        S[r] = np.bincount(cell[mask], weights=values, minlength=n_cells)
+        Q[r] = np.bincount(cell[mask], weights=values * values, minlength=n_cells)
         C[r] = np.bincount(cell[mask], minlength=n_cells)
     c_peer, c_sub = C[PEER], C[SUBORDINATE]
     pooled_n = c_peer + c_sub
@@ -369,6 +424,9 @@ def _group_table(cell, relation, level, n_cells: int, policy: Policy) -> _Table:
 
     # The groups that can enter a score: (sum, n, weight, present mask), GROUP_NAMES order.
     w = {r: policy.weight(r) for r in RELATIONS}
+    # Squares of each candidate group, in the order of `candidates`.
+    squares = (Q[SUPERVISOR], Q[PEER], Q[SUBORDINATE], Q[PEER] + Q[SUBORDINATE], Q[SELF])
+    del Q
     candidates = [
         (S[SUPERVISOR], C[SUPERVISOR], w["atasan"], C[SUPERVISOR] > 0),
         (S[PEER], c_peer, w["rekan"], alone & (c_peer > 0)),
@@ -392,12 +450,21 @@ def _group_table(cell, relation, level, n_cells: int, policy: Policy) -> _Table:
     group_use = np.zeros((5, n_cells), dtype=bool)
     group_mean = np.zeros((5, n_cells), dtype=np.int16)
     group_n = np.zeros((5, n_cells), dtype=np.int32)
+    group_weight = np.zeros((5, n_cells), dtype=np.int16)
+    spread_of_mean = np.zeros(n_cells)  # Σ w² / n over the groups that enter the score
+    within, dof, groups = 0.0, 0, 0
     for g, (s, n, weight, present) in enumerate(candidates):
         weight = np.broadcast_to(np.asarray(weight, dtype=float), (n_cells,))
         use = present & (weight > 0)
         mean = np.divide(s, n, out=np.zeros(n_cells), where=n > 0)
         num += np.where(use, weight * mean, 0.0)
         den += np.where(use, weight, 0.0)
+        spread_of_mean += np.where(use, weight**2 / np.maximum(n, 1), 0.0)
+        several = present & (n >= 2)
+        if several.any():
+            within += float(np.sum(squares[g][several] - s[several] ** 2 / n[several]))
+            dof += int(np.sum(n[several] - 1))
+            groups += int(np.count_nonzero(several))
         source_s += np.where(use, mean, 0.0)
         source_q += np.where(use, mean**2, 0.0)
         sources += use
@@ -405,12 +472,18 @@ def _group_table(cell, relation, level, n_cells: int, policy: Policy) -> _Table:
         group_use[g] = use
         group_mean[g] = _cents_of(mean)
         group_n[g] = n
+        group_weight[g] = np.where(use, _cents_of(weight), 0)
     has_self = C[SELF] > 0
     self_level = _cents_of(np.divide(S[SELF], np.maximum(C[SELF], 1)))
     del S, C
 
     has_score = den > 0
     score = np.where(has_score, num / np.where(has_score, den, 1.0), np.nan)
+    sigma_value, sigma_source = sigma or pooled_sigma(within, dof, groups)
+    se = np.where(
+        has_score, sigma_value * np.sqrt(spread_of_mean) / np.where(has_score, den, 1.0), 0.0
+    )
+    del squares, spread_of_mean
     many = sources >= 2
     variance = np.divide(
         source_q - source_s**2 / np.maximum(sources, 1),
@@ -437,11 +510,16 @@ def _group_table(cell, relation, level, n_cells: int, policy: Policy) -> _Table:
         group_use=group_use,
         group_mean=group_mean,
         group_n=group_n,
+        group_weight=group_weight,
         n_raters=total_n.astype(np.int32),
         many=many,
         sd=_cents_of(sd).astype(np.int16),
         rwg=_cents_of(rwg).astype(np.int16),
         flags=flags,
+        se=_cents_of(se).astype(np.int16),
+        sigma=sigma_value,
+        sigma_source=sigma_source,
+        sigma_groups=groups,
     )
 
 
@@ -515,6 +593,7 @@ def _employees(
     score_c = spread(t.score, 0)
     has_self = spread(t.has_self, False)
     self_c = spread(t.self_level, 0)
+    se_c = spread(t.se, 0)
     score = np.where(has_score, score_c / 100, np.nan)
     self_level = np.where(has_self, self_c / 100, np.nan)
     score_cents = np.where(has_score, np.floor(score * 100 + 0.5), 0).astype(np.int64)
@@ -536,6 +615,16 @@ def _employees(
     jpm_values = round2_array(
         np.divide(100 * achieved, required_sum, out=np.zeros(n_emp), where=required_sum > 0)
     )
+    # SE of the JPM by the delta method (uncertainty.py), from the scores and errors as shown.
+    cell_se = se_c[both] / 100
+    slope = below_chance(score[both], cell_se, need[both])
+    jpm_variance = np.bincount(employee[both], weights=(slope * cell_se) ** 2, minlength=n_emp)
+    jpm_se_values = round2_array(
+        np.divide(
+            100 * np.sqrt(jpm_variance), required_sum, out=np.zeros(n_emp), where=required_sum > 0
+        )
+    )
+    del cell_se, slope, jpm_variance
     scored_behaviour = behaviour[item] & has_score
     behaviour_sum = np.bincount(
         employee[scored_behaviour], weights=score[scored_behaviour], minlength=n_emp
@@ -566,6 +655,7 @@ def _employees(
                 person.hasil_kerja,
                 predikat,
                 nine_box(predikat, category),
+                float(jpm_se_values[e]) if required_sum[e] > 0 else None,
             )
         )
     return EmployeeTable(
@@ -588,11 +678,13 @@ def _employees(
         group_use=spread(t.group_use, False),
         group_mean=spread(t.group_mean, 0),
         group_n=spread(t.group_n, 0),
+        group_weight=spread(t.group_weight, 0),
         n_raters=spread(t.n_raters, 0),
         many=spread(t.many, False),
         sd=spread(t.sd, 0),
         rwg=spread(t.rwg, 0),
         flags=spread(t.flags, _NO_DATA_BIT),
+        se=se_c,
     )
 
 
@@ -606,6 +698,7 @@ class _Person(NamedTuple):
     hasil_kerja: str | None
     predikat: str | None
     nine_box: int | None
+    jpm_se: float | None = None
 
 
 # JSON text of a number rounded to 2 decimals, by its cents: what json.dumps writes for c / 100.
@@ -648,14 +741,14 @@ def _int_text(values: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray
 
 def _item_template(groups_mask: int) -> str:
     groups = ",".join(
-        f'"{name}":{{"mean":%s,"n":%s}}'
+        f'"{name}":{{"mean":%s,"n":%s,"w":%s}}'
         for g, name in enumerate(GROUP_NAMES)
         if groups_mask >> g & 1
     )
     return (
         '%s:{"score":%s,"required":%s,"gap":%s,"meets":%s,"self":%s,"groups":{'
         + groups
-        + '},"n_raters":%s,"sd":%s,"rwg":%s,"flags":%s}'
+        + '},"n_raters":%s,"sd":%s,"rwg":%s,"flags":%s,"se":%s}'
     )
 
 
@@ -688,11 +781,13 @@ class EmployeeTable(Sequence):
     group_use: np.ndarray
     group_mean: np.ndarray
     group_n: np.ndarray
+    group_weight: np.ndarray
     n_raters: np.ndarray
     many: np.ndarray
     sd: np.ndarray
     rwg: np.ndarray
     flags: np.ndarray
+    se: np.ndarray  # cents, where has_score
 
     def __len__(self) -> int:
         return len(self.people)
@@ -760,6 +855,11 @@ class EmployeeTable(Sequence):
                 for v, ok in zip(self.rwg[s].tolist(), self.many[s].tolist(), strict=True)
             ],
             self.flags[s].tolist(),
+            [
+                v / 100 if ok else None
+                for v, ok in zip(self.se[s].tolist(), self.has_score[s].tolist(), strict=True)
+            ],
+            (self.group_weight[:, s].T / 100).tolist(),
         )
         items: dict[str, ItemScore] = {}
         for c in range(hi - lo):
@@ -767,7 +867,7 @@ class EmployeeTable(Sequence):
             req = columns[2][c] or None
             if columns[1][c]:
                 groups = {
-                    name: GroupScore(columns[9][c][g], columns[10][c][g])
+                    name: GroupScore(columns[9][c][g], columns[10][c][g], columns[16][c][g])
                     for g, name in enumerate(GROUP_NAMES)
                     if columns[8][c][g]
                 }
@@ -783,6 +883,7 @@ class EmployeeTable(Sequence):
                     columns[12][c],
                     columns[13][c],
                     _FLAG_SETS[columns[14][c]],
+                    columns[15][c],
                 )
             else:
                 items[code] = ItemScore(
@@ -803,6 +904,7 @@ class EmployeeTable(Sequence):
             nine_box=p.nine_box,
             blind_spots=self.blind_spots(e, e + 1)[0],
             hidden_strengths=self.hidden_strengths(e, e + 1)[0],
+            jpm_se=p.jpm_se,
         )
 
     def items_json(self, start: int, stop: int) -> list[str]:
@@ -827,6 +929,7 @@ class EmployeeTable(Sequence):
             (
                 _number_text(self.group_mean[g, s], self.group_use[g, s]),
                 _int_text(self.group_n[g, s]),
+                _number_text(self.group_weight[g, s], self.group_use[g, s]),
             )
             for g in range(len(GROUP_NAMES))
         ]
@@ -835,6 +938,7 @@ class EmployeeTable(Sequence):
             _number_text(self.sd[s], self.many[s]),
             _number_text(self.rwg[s], self.many[s]),
             _FLAG_TEXT[self.flags[s]],
+            _number_text(self.se[s], self.has_score[s]),
         ]
         mask = np.zeros(hi - lo, dtype=np.int64)
         for g in range(len(GROUP_NAMES)):
@@ -845,7 +949,7 @@ class EmployeeTable(Sequence):
             parts = [column[at].tolist() for column in columns]
             for g in range(len(GROUP_NAMES)):
                 if m >> g & 1:
-                    parts += [groups[g][0][at].tolist(), groups[g][1][at].tolist()]
+                    parts += [column[at].tolist() for column in groups[g]]
             parts += [column[at].tolist() for column in tail]
             template = _item_template(m)
             made = np.empty(len(at), dtype=object)

@@ -14,7 +14,7 @@ PREDIKAT = ("sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang")
 ORGANISATION_PREDIKAT = ("istimewa", "baik", "butuh_perbaikan", "kurang", "sangat_kurang")
 
 # (hasil kerja, perilaku) -> predikat
-_MATRIX = {
+PREDIKAT_MATRIX = {
     (ABOVE, BELOW): "kurang",
     (ABOVE, AS_EXPECTED): "baik",
     (ABOVE, ABOVE): "sangat_baik",
@@ -46,7 +46,7 @@ def suggest_perilaku(score: float | None, *, di_atas: float, di_bawah: float) ->
 def predikat(hasil_kerja: str | None, perilaku: str | None) -> str | None:
     if hasil_kerja is None or perilaku is None:
         return None
-    return _MATRIX[(hasil_kerja, perilaku)]
+    return PREDIKAT_MATRIX[(hasil_kerja, perilaku)]
 
 
 @dataclass(frozen=True)
