@@ -114,7 +114,7 @@ def test_detail_holds_no_anonymous_group_below_the_threshold_nor_rater(
     path = f"/v1/cycles/{computed.pk}/results/{world.staff_employee.pk}"
     body = call(client, "get", path, tokens["admin"]).json()
     m01 = body["items"]["M.01"]
-    assert m01["groups"] == {"atasan": {"mean": 2.0, "n": 1}}
+    assert m01["groups"] == {"atasan": {"mean": 2.0, "n": 1, "w": 0.5}}
     assert "anonim_dihapus" in m01["flags"]
     text = str(body)
     assert "Rahasia rekan" not in text and "Rudi Rekan" not in text

@@ -43,6 +43,7 @@ def cycle_post(**overrides) -> dict:
         "weight_self": 0,
         "anonymity_threshold": 3,
         "jpm_categories": "penempatan",
+        "rater_model": "none",
         "max_forms_per_rater": 10,
         "max_peers": 5,
         "max_subordinates": 5,

@@ -434,6 +434,7 @@ def cycle_post(name: str) -> dict:
         "weight_self": 0,
         "anonymity_threshold": 3,
         "jpm_categories": "penempatan",
+        "rater_model": "none",
         "max_forms_per_rater": 10,
         "max_peers": 5,
         "max_subordinates": 5,
@@ -1041,11 +1042,11 @@ WEB: list[Row] = [
         "login 404 404 404 404 404 ok 404",
     ),
     Row(
-        "rater_correction",
+        "rater_model",
         "POST",
-        r("results:rater_correction", lambda w: w.running.pk),
+        r("results:rater_model", lambda w: w.running.pk),
         "login 404 404 404 404 404 ok 404",
-        data=lambda w: {"enabled": "1"},
+        data=lambda w: {"rater_model": "ordinal"},
     ),
     Row(
         "unit_predikat",
@@ -1497,6 +1498,14 @@ API: list[Row] = [
         api=True,
     ),
     Row("api_cycle", "GET", a("cycles/{running.pk}"), "401 404 403 403 403 ok ok 401", api=True),
+    Row(
+        "api_cycle_update",
+        "PATCH",
+        a("cycles/{running.pk}"),
+        "401 404 403 403 403 403 ok 401",
+        data=lambda w: {"rater_model": "ordinal"},
+        api=True,
+    ),
     Row(
         "api_transition",
         "POST",

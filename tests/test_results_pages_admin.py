@@ -101,7 +101,7 @@ def admin_posts(world):
     return [
         ("compute", {}),
         ("finalise", {}),
-        ("rater_correction", {"enabled": "1"}),
+        ("rater_model", {"rater_model": "ordinal"}),
         ("unit_predikat", {"unit_agency": "baik", f"unit_{world.unit.pk}": "istimewa"}),
     ]
 
@@ -121,7 +121,7 @@ def test_leader_sees_the_page_without_any_admin_button(client, world, computed):
     client.force_login(world.leader)
     html = client.get(reverse("results:cycle", args=[computed.pk])).content.decode()
     assert "Peta kesenjangan kompetensi" in html
-    for button in ("Hitung ulang hasil", "Tetapkan final", "Aktifkan koreksi", "Simpan predikat"):
+    for button in ("Hitung ulang hasil", "Tetapkan final", "Simpan model", "Simpan predikat"):
         assert button not in html
     assert reverse("results:compute", args=[computed.pk]) not in html
 
@@ -134,7 +134,7 @@ def test_admin_posts_work(client, world, computed):
         response = client.post(reverse(f"results:{name}", args=[computed.pk]), data)
         assert response.status_code == 302, name
     cycle = Cycle.objects.get(pk=computed.pk)
-    assert cycle.rater_correction is False  # released results: the switch is refused
+    assert cycle.rater_model == "none"  # released results: the model is kept
     assert set(UnitPredikat.objects.filter(cycle=cycle).values_list("unit_id", "predikat")) == {
         (None, "baik"),
         (world.unit.pk, "istimewa"),
@@ -184,12 +184,12 @@ def test_finalise_asks_for_confirmation_then_makes_everything_final(client, worl
     assert cycle.status == Cycle.Status.FINAL and cycle.result.is_final
     html = page.content.decode()
     assert "Hasil sudah final" in html
-    assert "Hitung ulang hasil" not in html and "Aktifkan koreksi" not in html
+    assert "Hitung ulang hasil" not in html and "Simpan model" not in html
     # Nothing can be changed any more, and the pages say why.
     before = results_state(cycle)
     page = client.post(reverse("results:compute", args=[cycle.pk]), follow=True)
     assert messages_of(page) == ["Hasil siklus ini sudah final dan tidak dapat diubah."]
-    client.post(reverse("results:rater_correction", args=[cycle.pk]), {"enabled": "1"})
+    client.post(reverse("results:rater_model", args=[cycle.pk]), {"rater_model": "ordinal"})
     client.post(reverse("results:unit_predikat", args=[cycle.pk]), {"unit_agency": "baik"})
     assert results_state(cycle) == before
     assert "Tindakan ini tidak dapat dilakukan" in client.get(url).content.decode()
@@ -259,35 +259,53 @@ def test_predikat_organisasi_check_is_reported_in_words_and_changes_nobody(clien
     assert not UnitPredikat.objects.filter(cycle=computed).exists()
 
 
-def test_rater_correction_is_chosen_before_release_and_calibration_names_no_one(
+@pytest.mark.parametrize("model", ["additive", "ordinal"])
+def test_rater_model_is_chosen_before_release_and_calibration_names_no_one(
     client,
     world,
     closed_cycle,  # noqa: F811  (the fixture imported above)
+    model,
 ):
     client.force_login(world.admin)
     calibration = reverse("results:calibration", args=[closed_cycle.pk])
-    assert "Aktifkan koreksi lalu hitung hasil" in client.get(calibration).content.decode()
+    assert (
+        "Pilih model penilai (aditif atau ordinal) lalu hitung hasil"
+        in client.get(calibration).content.decode()
+    )
     page = client.post(
-        reverse("results:rater_correction", args=[closed_cycle.pk]),
-        {"enabled": "1", "back": "kalibrasi"},
+        reverse("results:rater_model", args=[closed_cycle.pk]),
+        {"rater_model": model, "back": "kalibrasi"},
         follow=True,
     )
     assert page.redirect_chain[-1][0] == calibration
-    assert messages_of(page) == [
-        "Koreksi efek penilai diaktifkan. Hitung ulang hasil agar berlaku."
-    ]
+    label = str(dict(Cycle.RaterModel.choices)[model])
+    assert messages_of(page) == [f"Model penilai: {label}. Hitung hasil agar berlaku."]
     client.post(reverse("results:compute", args=[closed_cycle.pk]))
+    assert Cycle.objects.get(pk=closed_cycle.pk).result.policy["rater_model"] == model
     response = client.get(calibration)
     html = response.content.decode()
-    assert "dengan koreksi" in html and "Sebaran efek" in html
+    assert label in html and "Sebaran efek" in html
     for person in (world.staff_employee, world.supervisor_employee, world.peer_employee):
         assert person.name not in html and person.nip not in html
-    assert "Matikan koreksi" not in html
+    assert "Simpan model" not in html
     page = client.post(
-        reverse("results:rater_correction", args=[closed_cycle.pk]), {"enabled": "0"}, follow=True
+        reverse("results:rater_model", args=[closed_cycle.pk]),
+        {"rater_model": "none"},
+        follow=True,
     )
-    assert "koreksi efek penilai tidak dapat diubah lagi" in messages_of(page)[0]
-    assert Cycle.objects.get(pk=closed_cycle.pk).rater_correction is True
+    assert "model penilai tidak dapat diubah lagi" in messages_of(page)[0]
+    assert Cycle.objects.get(pk=closed_cycle.pk).rater_model == model
+
+
+def test_an_unknown_rater_model_is_refused_with_a_clear_message(client, world, closed_cycle):  # noqa: F811
+    client.force_login(world.admin)
+    page = client.post(
+        reverse("results:rater_model", args=[closed_cycle.pk]),
+        {"rater_model": "rasch"},
+        follow=True,
+    )
+    assert messages_of(page) == ["Model penilai harus none, additive atau ordinal."]
+    assert Cycle.objects.get(pk=closed_cycle.pk).rater_model == "none"
 
 
 def test_flagged_page_lists_items_with_their_flags_in_words(client, world, computed):

@@ -69,7 +69,7 @@ def test_compute_stores_the_engine_numbers_for_each_ratee(world, closed_cycle):
     row = EmployeeResult.objects.get(cycle=closed_cycle, employee=world.staff_employee)
 
     m01 = row.items["M.01"]
-    assert m01["score"] == 2.0 and m01["groups"] == {"atasan": {"mean": 2.0, "n": 1}}
+    assert m01["score"] == 2.0 and m01["groups"] == {"atasan": {"mean": 2.0, "n": 1, "w": 0.5}}
     assert m01["self"] == 5.0 and "M.01" in row.blind_spots  # 5 − 2 ≥ 1
     # The lone peer (1 < 3 anonymous raters) is dropped from every output, never shown.
     assert all("rekan" not in item["groups"] for item in row.items.values())
@@ -179,9 +179,6 @@ def test_finalise_freezes_everything(world, closed_cycle):
             reason="",
             acting_user=world.supervisor,
         ),
-        lambda: services.rater_correction_set(
-            cycle=closed_cycle, enabled=True, acting_user=world.admin
-        ),
         lambda: services.unit_predikat_set(
             cycle=closed_cycle, unit=None, predikat="baik", acting_user=world.admin
         ),
@@ -189,6 +186,9 @@ def test_finalise_freezes_everything(world, closed_cycle):
         with pytest.raises(KinerjaError) as refused:
             call()
         assert refused.value.code == "cycle_final"
+    with pytest.raises(KinerjaError) as locked:
+        assessment.cycle_update(cycle=closed_cycle, acting_user=world.admin, rater_model="ordinal")
+    assert locked.value.code == "cycle_locked"
     assert list(EmployeeResult.objects.filter(cycle=closed_cycle).values()) == before
 
 
@@ -217,7 +217,7 @@ def test_stored_results_never_hold_an_anonymous_group_below_the_threshold(synthe
 
 
 def test_rater_correction_keeps_effects_of_named_raters_only_and_shows_bands(synthetic_cycle):
-    services.rater_correction_set(cycle=synthetic_cycle, enabled=True, acting_user=None)
+    assessment.cycle_update(cycle=synthetic_cycle, acting_user=None, rater_model="additive")
     result = services.results_compute(cycle=synthetic_cycle, acting_user=None)
     effects = result.summary["rater_effects"]
     supervisors = {
@@ -233,7 +233,7 @@ def test_rater_correction_keeps_effects_of_named_raters_only_and_shows_bands(syn
         effects
     )
     assert set(calibration["changed"]) == {"perilaku", "predikat", "nine_box"}
-    assert result.policy["rater_correction"] is True
+    assert result.policy["rater_correction"] is True and result.policy["rater_model"] == "additive"
 
 
 def test_compute_query_count_does_not_grow_with_the_cycle(db, framework):

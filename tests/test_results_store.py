@@ -177,10 +177,9 @@ def generated_cycle(db, framework):
     return assessment.cycle_transition(cycle=cycle, action="close", acting_user=None)
 
 
-@pytest.mark.parametrize("correction", [False, True], ids=["plain", "rater_correction"])
-def test_compute_stores_exactly_what_the_engine_objects_give(generated_cycle, correction):
-    if correction:
-        services.rater_correction_set(cycle=generated_cycle, enabled=True, acting_user=None)
+@pytest.mark.parametrize("model", ["none", "additive", "ordinal"])
+def test_compute_stores_exactly_what_the_engine_objects_give(generated_cycle, model):
+    assessment.cycle_update(cycle=generated_cycle, acting_user=None, rater_model=model)
     services.results_compute(cycle=generated_cycle, acting_user=None)
     rows, summary = stored(generated_cycle)
     expected_rows, expected_summary = golden(generated_cycle)

@@ -13,10 +13,12 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from kinerja.assessment.models import Cycle, RaterAssignment, Response
+from kinerja.results import services as results
 
 from .test_api_assessment import call, token
 from .test_assessment_admin import cycle_post
 from .test_assessment_services import make_cycle
+from .test_results_services import closed_cycle  # noqa: F401  (a fixture)
 
 API_BASE = {
     "name": "Penilaian 360° 2025",
@@ -132,3 +134,57 @@ def test_no_form_is_saved_before_the_purpose_is_acknowledged_on_either_face(
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "not_acknowledged"
     assert not Response.objects.filter(assignment=form).exists()
+
+
+def test_the_rater_model_is_chosen_refused_and_locked_alike_on_every_face(
+    client,
+    world,
+    framework,
+    tmp_path,
+    closed_cycle,  # noqa: F811  (the fixture imported below)
+):
+    client.force_login(world.admin)
+    headers = token(world.admin, world.agency)
+    # Chosen: the cycle form, the API and the `kinerja score` document take the same three names.
+    client.post(reverse("assessment:cycle_create"), cycle_post(rater_model="ordinal"))
+    assert Cycle.objects.get(name="Penilaian 360° 2025").rater_model == "ordinal"
+    made = call(client, "post", "/v1/cycles", headers, API_BASE | {"rater_model": "additive"})
+    assert made.status_code == 201 and made.json()["rater_model"] == "additive"
+    path = tmp_path / "doc.json"
+    path.write_text(
+        json.dumps({"policy": {"rater_model": "ordinal"}, "employees": [], "ratings": []})
+    )
+    call_command("score", str(path), "--out", str(tmp_path / "out.json"), stdout=io.StringIO())
+    assert json.loads((tmp_path / "out.json").read_text())["policy"]["rater_model"] == "ordinal"
+
+    # Refused: an unknown model, with the one message on web and API.
+    message = "Model penilai harus none, additive atau ordinal."
+    page = client.post(
+        reverse("results:rater_model", args=[closed_cycle.pk]),
+        {"rater_model": "rasch"},
+        follow=True,
+    )
+    assert message in page.content.decode()
+    response = call(
+        client, "patch", f"/v1/cycles/{closed_cycle.pk}", headers, {"rater_model": "rasch"}
+    )
+    assert response.status_code == 400 and response.json()["error"]["message"] == message
+    path.write_text(json.dumps({"policy": {"rater_model": "rasch"}, "employees": []}))
+    with pytest.raises(CommandError, match=r"\[policy_bad_rater_model\]"):
+        call_command("score", str(path), stdout=io.StringIO())
+
+    # Changed until the first release, on either face; locked after it, on either face.
+    response = call(
+        client, "patch", f"/v1/cycles/{closed_cycle.pk}", headers, {"rater_model": "ordinal"}
+    )
+    assert response.status_code == 200 and response.json()["rater_model"] == "ordinal"
+    results.results_compute(cycle=closed_cycle, acting_user=world.admin)
+    response = call(
+        client, "patch", f"/v1/cycles/{closed_cycle.pk}", headers, {"rater_model": "none"}
+    )
+    assert response.json()["error"]["code"] == "results_released"
+    page = client.post(
+        reverse("results:rater_model", args=[closed_cycle.pk]), {"rater_model": "none"}, follow=True
+    )
+    assert "model penilai tidak dapat diubah lagi" in page.content.decode()
+    assert Cycle.objects.get(pk=closed_cycle.pk).rater_model == "ordinal"

@@ -163,6 +163,7 @@ class CycleOut(Schema):
     weight_self: Decimal
     anonymity_threshold: int
     jpm_categories: str
+    rater_model: str
     max_forms_per_rater: int
     max_peers: int
     max_subordinates: int
@@ -192,6 +193,32 @@ class CycleIn(InputSchema):
     weight_self: Number | None = None
     anonymity_threshold: int | None = None
     jpm_categories: str | None = None
+    rater_model: str | None = None
+    max_forms_per_rater: int | None = None
+    max_peers: int | None = None
+    max_subordinates: int | None = None
+    purpose: str | None = None
+    use_of_results: str | None = None
+    visibility: str | None = None
+    objection: str | None = None
+
+
+class CyclePatchIn(InputSchema):
+    """Settings to change; a draft may change all, a running or closed cycle its name, deadline
+    and (until results are first computed) its rater model, a final one nothing."""
+
+    name: str | None = None
+    period_start: Date | None = None
+    period_end: Date | None = None
+    deadline: DateTime | None = None
+    include_teknis: bool | None = None
+    weight_supervisor: Number | None = None
+    weight_peer: Number | None = None
+    weight_subordinate: Number | None = None
+    weight_self: Number | None = None
+    anonymity_threshold: int | None = None
+    jpm_categories: str | None = None
+    rater_model: str | None = None
     max_forms_per_rater: int | None = None
     max_peers: int | None = None
     max_subordinates: int | None = None
@@ -434,6 +461,15 @@ def create_cycle(request: HttpRequest, payload: CycleIn):
 @router.get("/cycles/{int:cycle_id}", response=CycleOut)
 def get_cycle(request: HttpRequest, cycle_id: int):
     return _cycle(request, cycle_id, permissions.can_view_cycle_progress)
+
+
+@router.patch("/cycles/{int:cycle_id}", response=CycleOut)
+def update_cycle(request: HttpRequest, cycle_id: int, payload: CyclePatchIn):
+    """Changes the given settings; every rule is the service's (as on the web)."""
+    cycle = _cycle(request, cycle_id, permissions.can_manage_cycles)
+    return services.cycle_update(
+        cycle=cycle, acting_user=request.user, **payload.dict(exclude_none=True)
+    )
 
 
 @router.post("/cycles/{int:cycle_id}/transition", response=CycleOut)

@@ -20,6 +20,7 @@ from kinerja.organisation.models import Employee, OrgUnit
 from kinerja.organisation.selectors import unit_descendant_ids
 from kinerja.results import selectors, services
 from kinerja.results.models import CycleResult, EmployeeResult
+from kinerja.scoring.uncertainty import reading
 
 from .common import InputSchema, Pages, require
 from .urls import api
@@ -38,6 +39,10 @@ class CycleResultOut(Schema):
     policy: dict[str, Any]
     employees: int
     flagged: int
+    # How sure the cycle's scores are: sigma and its source, item and JPM reliability (0–1 or
+    # null) and the reading of each ("keputusan_individual", "perbandingan_kelompok",
+    # "bahan_dialog"); docs/scoring.md, "Ketidakpastian".
+    reliability: dict[str, Any] | None
     computed_at: dt.datetime
     finalised_at: dt.datetime | None
 
@@ -53,6 +58,16 @@ class CycleResultOut(Schema):
     def resolve_flagged(obj: CycleResult) -> int:
         return int(obj.summary.get("flagged", 0))
 
+    @staticmethod
+    def resolve_reliability(obj: CycleResult) -> dict[str, Any] | None:
+        figures = obj.summary.get("reliability")
+        if not figures:
+            return None
+        return figures | {
+            "items_reading": reading(figures.get("items")),
+            "jpm_reading": reading(figures.get("jpm")),
+        }
+
 
 class ResultPersonOut(Schema):
     """Who a stored result is about, and where they stood when it was computed."""
@@ -64,6 +79,7 @@ class ResultPersonOut(Schema):
     unit: str = Field(alias="unit.name")
     position: str = Field(alias="position.name")
     jpm: float | None
+    jpm_se: float | None  # standard error: the 95 % interval is jpm ± 1.96 · jpm_se
     jpm_category: str
     predikat: str
     nine_box: int | None

@@ -130,6 +130,14 @@ class CycleForm(forms.Form):
         choices=Cycle.JpmCategories.choices,
         help_text=_("Bawaan: pemetaan/penempatan."),
     )
+    rater_model = forms.ChoiceField(
+        label=_("Model penilai"),
+        choices=Cycle.RaterModel.choices,
+        help_text=_(
+            "Bawaan: tanpa koreksi. Dapat diubah sampai hasil pertama kali dihitung "
+            "(juga di halaman hasil)."
+        ),
+    )
     max_forms_per_rater = _bounded_field(
         "max_forms_per_rater",
         _("Maksimal formulir per penilai"),

@@ -32,6 +32,11 @@ class Cycle(models.Model):
         CLOSED = "ditutup", _("Ditutup")
         FINAL = "final", _("Final")
 
+    class RaterModel(models.TextChoices):
+        NONE = "none", _("Tanpa koreksi (rata-rata berbobot)")
+        ADDITIVE = "additive", _("Koreksi aditif (kemurahan/kekerasan atasan)")
+        ORDINAL = "ordinal", _("Model ordinal (kemurahan dan konsistensi atasan)")
+
     class JpmCategories(models.TextChoices):
         PLACEMENT = "penempatan", _("Pemetaan/penempatan (Optimal ≥ 90, Cukup Optimal ≥ 78)")
         COMPETENCY_TEST = "uji_kompetensi", _("Uji kompetensi (Memenuhi Syarat ≥ 80, ≥ 68)")
@@ -71,10 +76,15 @@ class Cycle(models.Model):
         choices=JpmCategories.choices,
         default=JpmCategories.PLACEMENT,
     )
-    rater_correction = models.BooleanField(
-        _("koreksi efek penilai (kemurahan/kekerasan)"),
-        default=False,
-        help_text=_("Dapat diubah sampai hasil pertama kali dihitung; lihat halaman kalibrasi."),
+    rater_model = models.CharField(
+        _("model penilai"),
+        max_length=10,
+        choices=RaterModel.choices,
+        default=RaterModel.NONE,
+        help_text=_(
+            "Koreksi kecenderungan atasan sebelum nilai dirata-ratakan. Dapat diubah sampai hasil "
+            "pertama kali dihitung; lihat docs/scoring.md dan halaman kalibrasi."
+        ),
     )
     max_forms_per_rater = models.PositiveSmallIntegerField(
         _("maksimal formulir per penilai"), default=10
@@ -124,6 +134,11 @@ class Cycle(models.Model):
             Relation.SUBORDINATE: float(self.weight_subordinate),
             Relation.SELF: float(self.weight_self),
         }
+
+    @property
+    def rater_correction(self) -> bool:
+        """Is a rater model in force (the policy's `rater_correction` switch)?"""
+        return self.rater_model != self.RaterModel.NONE
 
 
 class RaterAssignment(models.Model):

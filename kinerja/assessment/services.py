@@ -46,6 +46,7 @@ CYCLE_SETTINGS = [
     "weight_self",
     "anonymity_threshold",
     "jpm_categories",
+    "rater_model",
     "max_forms_per_rater",
     "max_peers",
     "max_subordinates",
@@ -73,6 +74,7 @@ POLICY_SETTINGS = (
     "weight_self",
     "anonymity_threshold",
     "jpm_categories",
+    "rater_model",
 )
 WEIGHT_SETTINGS = POLICY_SETTINGS[:4]
 # The bounds of a cycle's whole-number settings, for the web form, the API and the CLI alike.
@@ -138,6 +140,7 @@ def _validate_settings(values: dict[str, Any], *, changed: set[str] | None = Non
             weights=weights,
             min_anonymous_raters=int(values["anonymity_threshold"]),
             jpm_categories=values["jpm_categories"],
+            rater_model=values["rater_model"],
         )
     except ScoringInputError as error:
         raise KinerjaError(
@@ -154,6 +157,8 @@ def _policy_message(error: ScoringInputError, weights: dict[str, float]) -> str:
         return _("Ambang anonimitas minimal 2 penilai.")
     if error.code == "policy_bad_categories":
         return _("Kategori JPM tidak dikenal.")
+    if error.code == "policy_bad_rater_model":
+        return _("Model penilai harus none, additive atau ordinal.")
     return _("Bobot tidak boleh negatif.")
 
 
@@ -204,12 +209,20 @@ def cycle_create(
 
 def cycle_editable_settings(cycle: Cycle) -> set[str]:
     """Every setting of a draft; only the name and deadline once running or closed (a closed cycle
-    needs a later deadline before it can reopen); nothing once final."""
+    needs a later deadline before it can reopen), and the rater model until results are first
+    computed; nothing once final."""
     if cycle.status == Cycle.Status.DRAFT:
         return set(CYCLE_SETTINGS)
     if cycle.status == Cycle.Status.FINAL:
         return set()
-    return {"deadline", "name"}
+    return {"deadline", "name"} | (set() if cycle.results_released_at else {"rater_model"})
+
+
+RELEASED_MODEL_MESSAGE = _(
+    "Hasil siklus ini sudah dihitung dan dilihat; model penilai tidak dapat diubah lagi, karena "
+    "membandingkan hasil dengan dan tanpa koreksi akan membuka kecenderungan seorang penilai. "
+    "Tentukan model penilai sebelum menghitung hasil."
+)
 
 
 @transaction.atomic
@@ -219,6 +232,10 @@ def cycle_update(*, cycle: Cycle, acting_user: Any, **values: Any) -> Cycle:
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status == Cycle.Status.FINAL:
         raise KinerjaError("cycle_locked", _("Siklus sudah final dan tidak dapat diubah."))
+    if cycle.results_released_at and values.get("rater_model", cycle.rater_model) != (
+        cycle.rater_model
+    ):
+        raise KinerjaError("results_released", RELEASED_MODEL_MESSAGE)
     editable = cycle_editable_settings(cycle)
     refused = [k for k, v in values.items() if k not in editable and getattr(cycle, k) != v]
     if refused:

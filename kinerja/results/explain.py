@@ -232,11 +232,20 @@ def item_score(item: Item, policy: Policy) -> list[str]:
             )
             % {"k": k}
         )
-    if policy.get("rater_correction"):
+    model = policy.get("rater_model") or ("additive" if policy.get("rater_correction") else "none")
+    if model == "additive":
         lines.append(
             _(
-                "Koreksi efek penilai aktif: rata-rata kelompok memakai level yang sudah "
-                "dikoreksi dari kecenderungan murah/pelit nilai setiap penilai."
+                "Koreksi efek penilai aktif: nilai atasan dikoreksi dari kecenderungan "
+                "murah/pelit nilai setiap atasan sebelum dirata-ratakan."
+            )
+        )
+    elif model == "ordinal":
+        lines.append(
+            _(
+                "Model penilai ordinal aktif: nilai atasan dikoreksi dari kecenderungan "
+                "murah/pelit nilainya, dengan memperhitungkan batas skala 1 dan 5, dan atasan "
+                "yang lebih konsisten berbobot lebih besar di dalam kelompok atasan."
             )
         )
     if item.get("self") is not None:

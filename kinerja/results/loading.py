@@ -39,7 +39,7 @@ def policy_for(cycle: Cycle) -> Policy:
         {
             "weights": weights,
             "min_anonymous_raters": cycle.anonymity_threshold,
-            "rater_correction": cycle.rater_correction,
+            "rater_model": cycle.rater_model,
             "jpm_categories": cycle.jpm_categories,
         }
     )

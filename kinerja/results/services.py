@@ -119,7 +119,7 @@ def results_compute(*, cycle: Cycle, acting_user: Any) -> CycleResult:
             "employees": summary["employees"],
             "flagged": summary["flagged"],
             "scoring_version": scores.version,
-            "rater_correction": policy.rater_correction,
+            "rater_model": policy.correction,
         },
     )
     return result
@@ -431,32 +431,3 @@ def unit_predikat_set_many(*, cycle: Cycle, values: dict[int | None, str], actin
             cycle=cycle, unit=units[pk] if pk else None, predikat=value, acting_user=acting_user
         )
     return len(changed)
-
-
-@transaction.atomic
-def rater_correction_set(*, cycle: Cycle, enabled: bool, acting_user: Any) -> Cycle:
-    """Switches the rater-effect correction; possible only until results are first computed."""
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    _require_not_final(cycle)
-    if cycle.results_released_at and enabled != cycle.rater_correction:
-        raise KinerjaError(
-            "results_released",
-            _(
-                "Hasil siklus ini sudah dihitung dan dilihat; koreksi efek penilai tidak dapat "
-                "diubah lagi, karena membandingkan hasil dengan dan tanpa koreksi akan membuka "
-                "kecenderungan seorang penilai. Tentukan koreksi sebelum menghitung hasil."
-            ),
-        )
-    before = cycle.rater_correction
-    cycle.rater_correction = enabled
-    cycle.save(update_fields=["rater_correction"])
-    audit_record(
-        agency=cycle.agency,
-        acting_user=acting_user,
-        action="results.rater_correction",
-        obj=cycle,
-        summary=cycle.name,
-        before={"rater_correction": before},
-        after={"rater_correction": enabled},
-    )
-    return cycle

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kinerja.assessment.models import Cycle
+from kinerja.assessment.services import cycle_update
 from kinerja.core import permissions
 from kinerja.core.errors import KinerjaError
 from kinerja.core.tenancy import get_for_agency_or_404
@@ -26,6 +27,7 @@ from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required, show_error
 from kinerja.organisation.models import OrgUnit
 from kinerja.organisation.selectors import unit_choices, unit_descendant_ids
+from kinerja.scoring.policy import rater_model_of
 
 from . import explain, exports, selectors, services
 from .models import CycleResult, OrganisationPredikat, Predikat
@@ -45,6 +47,14 @@ FLAG_LABELS: dict[str, Any] = {
     "kesepakatan_rendah": gettext_lazy("kesepakatan antarpenilai rendah"),
 }
 PREDIKAT_LABELS = dict(Predikat.choices)
+RATER_MODEL_LABELS: dict[str, Any] = dict(Cycle.RaterModel.choices)
+
+
+def rater_model_of_policy(policy: dict[str, Any]) -> str:
+    """The rater model a stored policy used (results before 1.1 only say rater_correction)."""
+    return rater_model_of(policy.get("rater_model"), policy.get("rater_correction"))
+
+
 ORGANISATION_LABELS = dict(OrganisationPredikat.choices)
 RELATION_LABELS: dict[str, Any] = {
     "atasan": gettext_lazy("atasan"),
@@ -226,7 +236,7 @@ def _policy(cycle: Cycle, result: CycleResult | None) -> dict[str, Any]:
         policy = {
             "weights": {k: float(v) for k, v in cycle.weights.items()},
             "min_anonymous_raters": cycle.anonymity_threshold,
-            "rater_correction": cycle.rater_correction,
+            "rater_model": cycle.rater_model,
             "jpm_categories": cycle.jpm_categories,
         }
     weights = policy.get("weights", {})
@@ -236,7 +246,8 @@ def _policy(cycle: Cycle, result: CycleResult | None) -> dict[str, Any]:
             for r in ("atasan", "rekan", "bawahan", "diri")
         ],
         "k": policy.get("min_anonymous_raters"),
-        "rater_correction": policy.get("rater_correction"),
+        "rater_model": rater_model_of_policy(policy),
+        "rater_model_label": RATER_MODEL_LABELS.get(rater_model_of_policy(policy), ""),
         "jpm_categories": dict(Cycle.JpmCategories.choices).get(
             policy.get("jpm_categories", ""), policy.get("jpm_categories", "")
         ),
@@ -265,6 +276,7 @@ def cycle_results(request: AgencyRequest, cycle_id: int) -> HttpResponse:
             "can_compute": can_manage and not_final and cycle.status == Cycle.Status.CLOSED,
             "can_finalise": can_manage and not_final and result is not None,
             "can_change": can_manage and not_final and cycle.results_released_at is None,
+            "rater_models": Cycle.RaterModel.choices,
             "heatmap": heatmap(cycle, result),
             "reliability": explain.cycle_reliability(
                 (result.summary or {}).get("reliability") if result else None
@@ -325,19 +337,19 @@ def finalise(request: AgencyRequest, cycle_id: int) -> HttpResponse:
 
 @manage
 @require_POST
-def rater_correction(request: AgencyRequest, cycle_id: int) -> HttpResponse:
+def rater_model(request: AgencyRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, cycle_id)
-    enabled = request.POST.get("enabled") == "1"
     try:
-        services.rater_correction_set(cycle=cycle, enabled=enabled, acting_user=request.user)
+        cycle = cycle_update(
+            cycle=cycle, acting_user=request.user, rater_model=request.POST.get("rater_model", "")
+        )
     except KinerjaError as error:
         show_error(request, error)
     else:
         messages.success(
             request,
-            _("Koreksi efek penilai diaktifkan. Hitung ulang hasil agar berlaku.")
-            if enabled
-            else _("Koreksi efek penilai dimatikan. Hitung ulang hasil agar berlaku."),
+            _("Model penilai: %(model)s. Hitung hasil agar berlaku.")
+            % {"model": cycle.get_rater_model_display()},
         )
     back = "results:calibration" if request.POST.get("back") == "kalibrasi" else "results:cycle"
     return redirect(back, cycle_id=cycle.pk)
@@ -395,7 +407,11 @@ def calibration(request: AgencyRequest, cycle_id: int) -> HttpResponse:
             "result": result,
             "calibration": calibration,
             "bands": bands,
-            "used_correction": bool(result and result.policy.get("rater_correction")),
+            "used_correction": bool(result and rater_model_of_policy(result.policy) != "none"),
+            "used_model": RATER_MODEL_LABELS.get(rater_model_of_policy(result.policy), "")
+            if result
+            else "",
+            "rater_models": Cycle.RaterModel.choices,
             "can_change": permissions.can_manage_results(request.user, request.agency)
             and cycle.status != Cycle.Status.FINAL
             and cycle.results_released_at is None,
@@ -458,7 +474,7 @@ urlpatterns = [
     path("instansi/<int:cycle_id>/", cycle_results, name="cycle"),
     path("instansi/<int:cycle_id>/hitung/", compute, name="compute"),
     path("instansi/<int:cycle_id>/final/", finalise, name="finalise"),
-    path("instansi/<int:cycle_id>/koreksi-penilai/", rater_correction, name="rater_correction"),
+    path("instansi/<int:cycle_id>/model-penilai/", rater_model, name="rater_model"),
     path("instansi/<int:cycle_id>/predikat-organisasi/", unit_predikat, name="unit_predikat"),
     path("instansi/<int:cycle_id>/kalibrasi/", calibration, name="calibration"),
     path("instansi/<int:cycle_id>/catatan/", flagged, name="flagged"),
