@@ -166,3 +166,70 @@ def test_ranking_is_stable_and_ordered(candidates, rnd):
             expected = READY_WITH_DEVELOPMENT
         assert r.readiness == expected
         assert r.jpm is None or 0 <= r.jpm <= 100
+
+
+# --- ranks within uncertainty (talent.ranking, docs/scoring.md "Ketidakpastian") ---------------
+
+
+def with_errors(key, scores, se):
+    return Candidate(key, 12, 3, "baik", scores, {code: se for code in scores})
+
+
+def test_candidates_whose_intervals_overlap_share_a_rank_and_are_marked_tied():
+    # Every score below the standard, so SE(JPM) = 100 · √(Σ (Φ · se)²) / 11 with Φ ≈ 1.
+    a = with_errors("a", {"M.01": 3.9, "M.03": 3.9, "M.08": 2.9}, 0.05)  # 10,7 → 97,27
+    b = with_errors("b", {"M.01": 3.8, "M.03": 3.8, "M.08": 2.9}, 0.05)  # 10,5 → 95,45
+    c = with_errors("c", {"M.01": 3.0, "M.03": 3.0, "M.08": 2.0}, 0.05)  # 8,0 → 72,73
+    ranked = rank_candidates([c, b, a], STANDARD, target_level=4)
+    assert [r.candidate.key for r in ranked] == ["a", "b", "c"]
+    by = {r.candidate.key: r for r in ranked}
+    # SE ≈ 100 · √3 · 0,05 / 11 ≈ 0,79 (Φ a little under 1 where the score is near the
+    # standard): a and b are 1,82 apart, under 1,96 · (se_a + se_b) ≈ 2,9: not ranked apart.
+    assert 0.6 < by["a"].jpm_se < 0.8 and 0.7 < by["b"].jpm_se < 0.8
+    assert (by["a"].rank, by["b"].rank, by["c"].rank) == (1, 1, 3)
+    assert (by["a"].tied, by["b"].tied, by["c"].tied) == (True, True, False)
+    # Without errors (results before scoring 1.1) only equal JPMs share a rank.
+    plain = rank_candidates(
+        [candidate(r.candidate.key, dict(r.candidate.scores)) for r in ranked],
+        STANDARD,
+        target_level=4,
+    )
+    assert [(r.rank, r.tied) for r in plain] == [(1, False), (2, False), (3, False)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.fixed_dictionaries({"M.01": scores, "M.03": scores, "M.08": scores}),
+            st.sampled_from([0.0, 0.05, 0.1, 0.3, 0.6]),
+        ),
+        max_size=12,
+    )
+)
+def test_ranks_follow_the_list_and_only_surely_better_candidates_push_one_down(cases):
+    ranked = rank_candidates(
+        [with_errors(str(i), s, se) for i, (s, se) in enumerate(cases)],
+        STANDARD,
+        target_level=4,
+    )
+    ranks = [r.rank for r in ranked]
+    assert ranks == sorted(ranks)  # in list order, never a better rank further down
+    for r in ranked:
+        if r.jpm is None:
+            continue
+        surely_above = [
+            o
+            for o in ranked
+            if o.jpm is not None and o.jpm - r.jpm > 1.96 * ((o.jpm_se or 0) + (r.jpm_se or 0))
+        ]
+        assert r.rank >= 1 + len(surely_above)
+        # Anyone who shares the rank is not surely apart from someone with that rank.
+        assert r.tied == (ranks.count(r.rank) > 1)
+    scored = [r for r in ranked if r.jpm is not None]
+    for upper, lower in zip(scored, scored[1:], strict=False):
+        if lower.rank > upper.rank:  # a step down: someone is surely above the lower one
+            assert any(
+                o.jpm - lower.jpm > 1.96 * ((o.jpm_se or 0) + (lower.jpm_se or 0)) - 1e-9
+                for o in scored
+            )

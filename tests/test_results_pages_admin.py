@@ -18,7 +18,7 @@ from kinerja.assessment.simulate import simulate_responses
 from kinerja.core.models import AuditEvent
 from kinerja.demo.synthetic import generate_agency
 from kinerja.organisation.models import Employee
-from kinerja.results import services
+from kinerja.results import explain, services
 from kinerja.results.exports import COLUMNS
 from kinerja.results.models import CycleResult, EmployeeResult, PerilakuDecision, UnitPredikat
 
@@ -406,3 +406,24 @@ def test_a_bad_predikat_organisasi_saves_none_of_the_form(client, world, compute
     )
     assert messages_of(page) == ["Predikat organisasi tidak dikenal."]
     assert results_state(computed) == before
+
+
+def test_scores_carry_their_interval_and_the_cycle_its_reliability(client, world, computed):
+    row = EmployeeResult.objects.get(cycle=computed, employee=world.staff_employee)
+    item = next(i for i in row.items.values() if i.get("score") is not None and i["se"])
+    low, high = explain.band(item["score"], item["se"]).split("–")
+    assert float(low.replace(",", ".")) < item["score"] < float(high.replace(",", "."))
+    client.force_login(world.admin)
+    member = client.get(reverse("results:member", args=[computed.pk, world.staff_employee.pk]))
+    html = member.content.decode()
+    assert explain.band(item["score"], item["se"]) in html
+    assert explain.band(row.jpm, row.jpm_se, 0.0, 100.0) in html and "rentang 95 %" in html
+    page = client.get(reverse("results:cycle", args=[computed.pk])).content.decode()
+    assert 'data-testid="reliability"' in page and "Keandalan hasil" in page
+    figures = computed.result.summary["reliability"]
+    assert 0 <= figures["items"] <= 1
+    reading = explain.RELIABILITY_READINGS[explain.reading(figures["items"])]
+    assert str(reading) in page
+    # Three employees: too few JPM values for a figure, and the page says so.
+    assert figures["jpm"] is None and "Belum dapat dihitung" in page
+    assert figures["sigma"] == 0.8 and "nilai bawaan" in page  # too few groups to estimate σ

@@ -23,6 +23,7 @@ from kinerja.results.models import EmployeeResult
 from kinerja.talent.exports import CANDIDATE_COLUMNS, MEMBER_COLUMNS
 
 from .conftest import make_employee
+from .test_api_assessment import token
 from .test_assessment_services import make_cycle
 
 ROLES = ("admin", "leader", "supervisor", "staff", "peer", "outsider")
@@ -42,7 +43,9 @@ def final_cycle(world, name: str = "Siklus Final 2025", year: int = 2025) -> Cyc
     return Cycle.objects.get(pk=cycle.pk)
 
 
-def store(cycle, employee, *, box=None, jpm=None, predikat="baik", scores=None):
+def store(
+    cycle, employee, *, box=None, jpm=None, predikat="baik", scores=None, se=None, jpm_se=None
+):
     return EmployeeResult.objects.create(
         agency=cycle.agency,
         cycle=cycle,
@@ -50,9 +53,10 @@ def store(cycle, employee, *, box=None, jpm=None, predikat="baik", scores=None):
         unit=employee.unit,
         position=employee.position,
         jpm=jpm,
+        jpm_se=jpm_se,
         predikat=predikat,
         nine_box=box,
-        items={code: {"score": score} for code, score in (scores or {}).items()},
+        items={code: {"score": score, "se": se} for code, score in (scores or {}).items()},
     )
 
 
@@ -254,7 +258,7 @@ def test_box_and_pool_exports_match_the_lists(client, world, board):
     assert list(rows[0]) == MEMBER_COLUMNS
     stored = EmployeeResult.objects.filter(cycle=board, nine_box=9).select_related("employee")
     assert sorted(r[0] for r in rows[1:]) == sorted(r.employee.nip for r in stored)
-    assert all(r[7] == 9 and r[8] == str(NINE_BOX_FOLLOW_UP[9]) for r in rows[1:])
+    assert all(r[7] == 9 and r[9] == str(NINE_BOX_FOLLOW_UP[9]) for r in rows[1:])
     pool = client.get(reverse("talent:pool_xlsx", args=[board.pk]) + f"?unit={world.subunit.pk}")
     pool_rows = list(
         load_workbook(io.BytesIO(pool.content)).worksheets[0].iter_rows(values_only=True)
@@ -326,7 +330,10 @@ def test_candidates_are_ranked_by_descending_jpm_against_the_target(client, worl
     lines = response.context["lines"]
     jpms = [line.jpm for line in lines]
     assert jpms == sorted(jpms, reverse=True)
-    assert [line.rank for line in lines] == list(range(1, len(lines) + 1))
+    # Without standard errors (results stored before scoring 1.1) only equal JPMs share a rank:
+    # 1 + how many are higher; Ani, Fajar and Hadi (100) are tied first.
+    assert [line.rank for line in lines] == [1 + sum(j > jpm for j in jpms) for jpm in jpms]
+    assert [line.tied for line in lines] == [jpms.count(jpm) > 1 for jpm in jpms]
     by_name = {line.result.employee.name: line for line in lines}
     assert by_name["Bambang Batas"].jpm == 90.0 and by_name["Dedi Tepat"].jpm == 78.0
     assert by_name["Indah Kosong"].jpm == 66.67
@@ -421,12 +428,18 @@ def test_candidate_export_holds_every_ranked_employee_with_the_same_columns(
     )
     assert list(rows[0]) == CANDIDATE_COLUMNS
     page_lines = candidates_page(client, target, f=1).context["lines"]
-    assert [(r[0], r[2], r[7], r[8]) for r in rows[1:]] == [
-        (line.rank, line.result.employee.name, line.jpm, line.readiness_label)
+    assert [(r[0], r[1], r[3], r[8], r[10]) for r in rows[1:]] == [
+        (
+            line.rank,
+            "ya" if line.tied else None,
+            line.result.employee.name,
+            line.jpm,
+            line.readiness_label,
+        )
         for line in page_lines
     ]
-    fajar = next(r for r in rows[1:] if r[2] == "Fajar Golongan")
-    assert fajar[9] == "tidak" and fajar[10] == "golongan kurang"
+    fajar = next(r for r in rows[1:] if r[3] == "Fajar Golongan")
+    assert fajar[11] == "tidak" and fajar[12] == "golongan kurang"
 
 
 def test_empty_states_no_final_cycle_and_target_without_standard(client, world, framework, target):
@@ -456,7 +469,10 @@ def test_candidates_paginate(client, world, ranked, target):
     assert len(first.context["lines"]) == 50 and first.context["page"].paginator.count == 61
     second = candidates_page(client, target, page=2)
     assert len(second.context["lines"]) == 11
-    assert all(line.eligible and line.rank > 50 for line in second.context["lines"])
+    last_first = first.context["lines"][-1].rank
+    assert all(line.eligible and line.rank >= last_first for line in second.context["lines"])
+    shown = [line.result.employee_id for line in first.context["lines"]]
+    assert not set(shown) & {line.result.employee_id for line in second.context["lines"]}
 
 
 # --- query counts ------------------------------------------------------------------------------
@@ -507,3 +523,66 @@ def test_query_counts_are_pinned_and_do_not_grow_with_employees(client, world, b
         BOX_QUERIES,
         CANDIDATE_QUERIES,
     )
+
+
+# --- uncertainty: ties and borderline boxes -----------------------------------------------------
+
+
+def test_candidates_within_uncertainty_share_a_rank_on_page_export_and_api(client, world, target):
+    cycle = final_cycle(world)
+    for name, m01, m02 in (
+        ("Ani Dekat", 2.9, 2.9),
+        ("Budi Dekat", 2.85, 2.85),
+        ("Cici Jauh", 2.0, 2.0),
+    ):
+        person = make_employee(
+            world.agency,
+            unit=world.subunit,
+            position=world.staff_position,
+            name=name,
+            grade="III/c",
+        )
+        store(cycle, person, scores={"M.01": m01, "M.02": m02}, se=0.2)
+    client.force_login(world.admin)
+    lines = candidates_page(client, target).context["lines"]
+    assert [(line.result.employee.name, line.rank, line.tied) for line in lines] == [
+        ("Ani Dekat", 1, True),  # 96,67 ± 6,4 and 95,00 ± 7,1: not ranked apart
+        ("Budi Dekat", 1, True),
+        ("Cici Jauh", 3, False),  # 66,67: both are surely above
+    ]
+    html = candidates_page(client, target).content.decode()
+    assert "setara" in html and "rentang 95 %" in html
+    rows = list(
+        load_workbook(
+            io.BytesIO(client.get(reverse("talent:candidates_xlsx", args=[target.pk])).content)
+        )
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
+    assert [(r[0], r[1]) for r in rows[1:]] == [(1, "ya"), (1, "ya"), (3, None)]
+    assert rows[1][9] == lines[0].jpm_range and "–" in rows[1][9]
+    api = client.get(
+        f"/api/v1/talent/candidates?position={target.pk}", **token(world.admin, world.agency)
+    ).json()["items"]
+    assert [(c["rank"], c["tied"]) for c in api] == [(1, True), (1, True), (3, False)]
+    assert all(c["jpm_se"] > 0 for c in api)
+
+
+def test_a_box_whose_jpm_interval_crosses_a_category_is_marked_borderline(client, world, framework):
+    cycle = final_cycle(world)
+    store(cycle, world.staff_employee, box=9, jpm=91.0, jpm_se=1.0)  # 89,04–92,96: crosses 90
+    store(cycle, world.peer_employee, box=9, jpm=96.0, jpm_se=1.0)  # 94,04–97,96: inside
+    client.force_login(world.leader)
+    page = client.get(reverse("talent:box", args=[cycle.pk, 9]))
+    assert [(r.employee.name, b) for r, _f, b in page.context["lines"]] == sorted(
+        [(world.staff_employee.name, True), (world.peer_employee.name, False)]
+    )
+    assert page.content.decode().count("di perbatasan") == 1
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("talent:box_xlsx", args=[cycle.pk, 9])).content)
+    ).worksheets[0]
+    flags = {
+        r[1]: r[MEMBER_COLUMNS.index("kotak_di_perbatasan")]
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert flags == {world.staff_employee.name: "ya", world.peer_employee.name: None}

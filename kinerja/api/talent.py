@@ -50,10 +50,15 @@ class NineBoxOut(Schema):
 class MemberOut(ResultPersonOut):
     position_type: str = Field(alias="position.position_type")
     follow_up: str
+    borderline: bool  # the JPM's 95 % interval reaches another category: the box is not sure
 
     @staticmethod
     def resolve_follow_up(obj: EmployeeResult) -> str:
         return follow_up(obj.nine_box)
+
+    @staticmethod
+    def resolve_borderline(obj: EmployeeResult) -> bool:
+        return obj.nine_box_borderline(obj.cycle.jpm_categories)
 
 
 class GapOut(Schema):
@@ -69,7 +74,8 @@ class TrainingsForGapOut(Schema):
 
 
 class CandidateOut(Schema):
-    rank: int
+    rank: int  # 1 + candidates surely above (95 % intervals apart): shared within uncertainty
+    tied: bool  # shares its rank with another candidate
     employee_id: int
     nip: str
     name: str
@@ -77,6 +83,7 @@ class CandidateOut(Schema):
     grade: str
     predikat: str
     jpm: float | None
+    jpm_se: float | None  # the 95 % interval is jpm ± 1.96 · jpm_se
     readiness: str | None
     readiness_label: str
     eligible: bool
@@ -166,7 +173,7 @@ def candidates(request: HttpRequest, position: int, eligible_only: bool = True):
     `eligible_only=false` lists the ineligible too (each says why); ranks are over everyone."""
     agency = require(request, permissions.can_view_talent)
     target = get_for_agency(Position, agency, pk=position)
-    ranked = list(enumerate(selectors.candidates_for(agency=agency, target=target), start=1))
+    ranked = selectors.numbered(selectors.candidates_for(agency=agency, target=target))
     if eligible_only:
         ranked = [(n, row) for n, row in ranked if row.ranked.eligible]
     return _LazyCandidates(ranked, agency)
@@ -186,6 +193,7 @@ class _LazyCandidates:
         return [
             {
                 "rank": line.rank,
+                "tied": line.tied,
                 "employee_id": line.result.employee_id,
                 "nip": line.result.employee.nip,
                 "name": line.result.employee.name,
@@ -193,6 +201,7 @@ class _LazyCandidates:
                 "grade": line.result.employee.grade,
                 "predikat": line.result.predikat,
                 "jpm": line.jpm,
+                "jpm_se": line.jpm_se,
                 "readiness": line.row.ranked.readiness,
                 "readiness_label": line.readiness_label,
                 "eligible": line.eligible,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kinerja.assessment.models import Cycle, WorkResult
 from kinerja.core.models import Agency
 from kinerja.organisation.models import Employee, OrgUnit, Position
+from kinerja.scoring.uncertainty import category_uncertain
 
 
 class SnapshotJSONField(models.JSONField):
@@ -136,6 +137,10 @@ class EmployeeResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id} @ {self.cycle_id}"
+
+    def nine_box_borderline(self, jpm_categories: str) -> bool:
+        """Does the JPM's 95 % interval reach another category (the 9-box "di perbatasan")?"""
+        return category_uncertain(self.jpm, self.jpm_se, jpm_categories)
 
 
 class PerilakuDecision(models.Model):

@@ -24,7 +24,6 @@ from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required, show_error
 from kinerja.organisation.models import Employee
-from kinerja.scoring.uncertainty import category_uncertain
 
 from . import charts, explain, selectors, services
 from .models import EmployeeResult, PerilakuDecision
@@ -134,9 +133,7 @@ class ResultPage:
     @property
     def nine_box_borderline(self) -> bool:
         """The JPM's 95 % interval reaches another category: the box is "di perbatasan"."""
-        return category_uncertain(
-            self.result.jpm, self.result.jpm_se, self.policy.get("jpm_categories", "penempatan")
-        )
+        return self.result.nine_box_borderline(self.policy.get("jpm_categories", "penempatan"))
 
     @property
     def nine_box_follow_up(self) -> Any:
@@ -229,9 +226,7 @@ def result_page(
             predikat_value=result.predikat,
             jpm_category=result.jpm_category,
             box=result.nine_box,
-            borderline=category_uncertain(
-                result.jpm, result.jpm_se, policy.get("jpm_categories", "penempatan")
-            ),
+            borderline=result.nine_box_borderline(policy.get("jpm_categories", "penempatan")),
         ),
         explain_self_view=explain.self_view(policy),
     )

@@ -15,6 +15,7 @@ from kinerja.development.recommend import Gap, TrainingOption, recommend
 from kinerja.development.services import known_competencies
 from kinerja.results.explain import NINE_BOX_FOLLOW_UP, num
 from kinerja.results.models import EmployeeResult
+from kinerja.scoring.uncertainty import interval
 
 from . import selectors
 from .ranking import NOT_READY, READY_NOW, READY_WITH_DEVELOPMENT
@@ -93,6 +94,22 @@ class CandidateLine:
     @property
     def jpm(self) -> float | None:
         return self.row.ranked.jpm
+
+    @property
+    def jpm_se(self) -> float | None:
+        return self.row.ranked.jpm_se
+
+    @property
+    def tied(self) -> bool:
+        return self.row.ranked.tied
+
+    @property
+    def jpm_range(self) -> str:
+        """The JPM's 95 % interval in words ("72,10–80,50"), empty without an error."""
+        if self.jpm is None or self.jpm_se is None:
+            return ""
+        low, high = interval(self.jpm, self.jpm_se)
+        return f"{num(max(low, 0.0))}–{num(min(high, 100.0))}"
 
     @property
     def readiness_label(self) -> str:

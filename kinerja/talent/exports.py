@@ -30,10 +30,12 @@ MEMBER_COLUMNS = [
     "kategori_jpm",
     "predikat",
     "kotak",
+    "kotak_di_perbatasan",
     "tindak_lanjut",
 ]
 CANDIDATE_COLUMNS = [
     "peringkat",
+    "setara",
     "nip",
     "nama",
     "jabatan_sekarang",
@@ -41,6 +43,7 @@ CANDIDATE_COLUMNS = [
     "golongan",
     "predikat",
     "jpm_terhadap_target",
+    "jpm_rentang_95",
     "kesiapan",
     "memenuhi_syarat",
     "catatan_syarat",
@@ -77,7 +80,7 @@ def _workbook(
 
 
 def member_rows(
-    rows: QuerySet[EmployeeResult], follow_up: Callable[[int | None], str]
+    rows: QuerySet[EmployeeResult], follow_up: Callable[[int | None], str], jpm_categories: str
 ) -> Iterable[list[Any]]:
     r: EmployeeResult
     for r in rows.iterator(chunk_size=CHUNK):
@@ -90,6 +93,7 @@ def member_rows(
             r.get_jpm_category_display(),
             r.get_predikat_display(),
             r.nine_box,
+            _("ya") if r.nine_box_borderline(jpm_categories) else "",
             follow_up(r.nine_box),
         ]
 
@@ -108,14 +112,21 @@ def members_xlsx(
             "Kotak 9-box menurut PermenPANRB 3/2020: kinerja dari predikat, potensial dari "
             "kategori JPM. Kotak 7–9 membentuk kelompok rencana suksesi."
         ),
+        _(
+            "kotak_di_perbatasan: rentang 95 %% JPM pegawai menjangkau kategori JPM lain, "
+            "sehingga kotaknya belum pasti."
+        ),
     ]
-    return _workbook(_("9-box"), MEMBER_COLUMNS, member_rows(rows, follow_up), notes)
+    return _workbook(
+        _("9-box"), MEMBER_COLUMNS, member_rows(rows, follow_up, cycle.jpm_categories), notes
+    )
 
 
 def candidate_row(line: CandidateLine) -> list[Any]:
     r = line.result
     return [
         line.rank,
+        _("ya") if line.tied else "",
         r.employee.nip,
         r.employee.name,
         r.employee.position.name,
@@ -123,6 +134,7 @@ def candidate_row(line: CandidateLine) -> list[Any]:
         r.employee.grade,
         r.get_predikat_display(),
         line.jpm,
+        line.jpm_range,
         line.readiness_label,
         _("ya") if line.eligible else _("tidak"),
         ", ".join(line.badges),
@@ -140,6 +152,11 @@ def candidates_xlsx(*, lines: list[CandidateLine], target: Position, cycle: Cycl
         _(
             "JPM dihitung terhadap standar kompetensi jabatan target. Kesiapan: siap sekarang "
             "≥ 90, siap dengan pengembangan 78–< 90, belum siap < 78."
+        ),
+        _(
+            "Peringkat memperhitungkan ketidakpastian: peringkat seorang kandidat adalah 1 + "
+            "banyaknya kandidat yang rentang 95 %% JPM-nya seluruhnya di atas rentangnya. "
+            "Kandidat dengan peringkat sama (setara) tidak dapat dibedakan oleh data penilaian."
         ),
         _(
             "Syarat: golongan minimal jabatan, predikat Baik atau Sangat Baik pada siklus "

@@ -47,7 +47,9 @@ def final_cycles(*, agency: Agency) -> QuerySet[Cycle]:
 def board_results(
     *, cycle: Cycle, unit_id: int | None = None, position_type: str = ""
 ) -> QuerySet[EmployeeResult]:
-    rows = EmployeeResult.objects.filter(cycle=cycle).select_related("employee", "unit", "position")
+    rows = EmployeeResult.objects.filter(cycle=cycle).select_related(
+        "employee", "unit", "position", "cycle"
+    )
     if unit_id is not None:
         rows = rows.filter(unit_id__in=unit_descendant_ids(agency=cycle.agency, unit_id=unit_id))
     if position_type:
@@ -106,6 +108,7 @@ def candidates_for(*, agency: Agency, target: Position) -> list[CandidateRow]:
             position_level=POSITION_LEVEL.get(position_type, 0),
             predikat=predikat or None,
             scores={code: item.get("score") for code, item in items.items() if code in standard},
+            errors={code: item.get("se") for code, item in items.items() if code in standard},
         )
         for employee_id, predikat, items, grade, position_type in rows.iterator(chunk_size=5000)
     ]
@@ -116,6 +119,11 @@ def candidates_for(*, agency: Agency, target: Position) -> list[CandidateRow]:
         min_grade_rank=GRADE_RANK.get(target.min_grade) if target.min_grade else None,
     )
     return [CandidateRow(r, cycle.pk) for r in ranked]
+
+
+def numbered(rows: list[CandidateRow]) -> list[tuple[int, CandidateRow]]:
+    """(rank, row) for each row: ranks shared within uncertainty (talent.ranking)."""
+    return [(row.ranked.rank, row) for row in rows]
 
 
 ATTACH_CHUNK = 2_000  # ids per query: SQLite caps the variables of one statement

@@ -169,7 +169,7 @@ def _member_page(
 ) -> HttpResponse:
     filters = context["filters"]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    lines = [(r, follow_up(r.nine_box)) for r in page]
+    lines = [(r, follow_up(r.nine_box), r.nine_box_borderline(cycle.jpm_categories)) for r in page]
     return render(
         request,
         "talent/members.html",
@@ -292,7 +292,7 @@ def candidates(request: AgencyRequest) -> HttpResponse:
         standard = _standard(target)
         context["standard"] = standard
         ranked = selectors.candidates_for(agency=agency, target=target) if standard else []
-        numbered = list(enumerate(ranked, start=1))
+        numbered = selectors.numbered(ranked)
         eligible = [(n, row) for n, row in numbered if row.ranked.eligible]
         shown = eligible if eligible_only else numbered
         page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -319,6 +319,6 @@ def candidates_xlsx(request: AgencyRequest, position_id: int) -> HttpResponse:
     if cycle is None or not _standard(target):
         raise Http404(_("Belum ada kandidat untuk jabatan ini."))
     ranked = selectors.candidates_for(agency=request.agency, target=target)
-    lines = describe_candidates(list(enumerate(ranked, start=1)), agency=request.agency)
+    lines = describe_candidates(selectors.numbered(ranked), agency=request.agency)
     content = exports.candidates_xlsx(lines=lines, target=target, cycle=cycle)
     return _xlsx(content, f"kandidat-{target.pk}.xlsx")
