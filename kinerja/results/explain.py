@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from kinerja.assessment.models import WorkResult
 from kinerja.scoring.numbers import round2
-from kinerja.scoring.policy import JPM_CATEGORY_SETS
+from kinerja.scoring.policy import JPM_CATEGORY_SETS, rater_model_of
 from kinerja.scoring.ratings import PREDIKAT_MATRIX
 from kinerja.scoring.standards import jpm_category as jpm_category_of
 from kinerja.scoring.talent import kinerja_axis, potensial_axis
@@ -232,7 +232,7 @@ def item_score(item: Item, policy: Policy) -> list[str]:
             )
             % {"k": k}
         )
-    model = policy.get("rater_model") or ("additive" if policy.get("rater_correction") else "none")
+    model = rater_model_of(policy.get("rater_model"), policy.get("rater_correction"))
     if model == "additive":
         lines.append(
             _(
