@@ -25,7 +25,10 @@ run: install pdf-libs
 	$(BIN)/kinerja collectstatic --noinput -v 0
 	$(BIN)/kinerja load-framework
 	$(BIN)/kinerja demo --rangkui
-	$(BIN)/kinerja runserver $(HOST):$(PORT)
+	@# The background-job worker (kinerja/jobs) runs beside the web server and stops with it.
+	@$(BIN)/kinerja db_worker --no-startup-delay & WORKER=$$!; \
+	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/kinerja runserver $(HOST):$(PORT)
 
 test: install-dev chromium pdf-libs
 	$(BIN)/pytest -q $(PYTEST_ARGS)

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "kinerja.talent",
     "kinerja.api",
     "kinerja.demo",
+    "kinerja.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +159,21 @@ MEDIA_ROOT = VAR_DIR / "media"  # uploads live outside the web root and are neve
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The address people open Kinerja at, for links in e-mails (reminders).
+# Background jobs (kinerja/jobs) on Django's task framework. "db" (the default): the ORM backend,
+# its worker `kinerja db_worker` started by `make run` beside the web server, no other service.
+# "rq": a Redis-backed queue (REDIS_URL), served by any number of `kinerja rqworker default`
+# processes on any number of machines (docs/deploy.md).
+KINERJA_TASKS = os.environ.get("KINERJA_TASKS", "db")
+# Work on at most this many people runs inside the request instead (0: always in the background).
+KINERJA_JOBS_INLINE_MAX = int(os.environ.get("KINERJA_JOBS_INLINE_MAX", 500))
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+if KINERJA_TASKS == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 KINERJA_BASE_URL = os.environ.get("KINERJA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 KINERJA_IMPORT_MAX_BYTES = int(os.environ.get("KINERJA_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 # Caps that refuse hostile spreadsheets before and while parsing (kinerja/core/spreadsheets.py).

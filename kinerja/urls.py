@@ -17,6 +17,7 @@ urlpatterns = [
     path("hasil/", include("kinerja.results.urls")),
     path("pengembangan/", include("kinerja.development.urls")),
     path("talenta/", include("kinerja.talent.urls")),
+    path("pekerjaan/", include("kinerja.jobs.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

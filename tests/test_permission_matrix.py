@@ -40,6 +40,7 @@ from kinerja.competencies.services import framework_load, teknis_competency_save
 from kinerja.core.models import Agency
 from kinerja.core.services import token_create
 from kinerja.development import services as development
+from kinerja.jobs.models import Job
 from kinerja.organisation.models import Employee, OrgUnit, Position
 from kinerja.results import services as results
 
@@ -100,6 +101,7 @@ class W:
     sessions: dict[str, str] = field(default_factory=dict)  # persona → session key, signed in
     superuser: Any = None
     lockout: Any = None  # django-axes' record of Sari (staff) locked out after failed sign-ins
+    job: Any = None  # a queued background job of agency A (about D: C computes unhindered)
 
     def user(self, persona: str) -> Any:
         if persona == "anon":
@@ -248,6 +250,10 @@ def build() -> W:
         failures_since_start=settings.AXES_FAILURE_LIMIT,
     )
 
+    job = Job.objects.create(
+        agency=base.agency, kind=Job.Kind.RESULTS_COMPUTE, target_id=draft.pk, target_name="D"
+    )
+
     sessions = {}
     for persona in ("outsider", "staff", "peer", "supervisor", "leader", "admin"):
         sessions[persona] = _session_of(getattr(base, persona))
@@ -279,6 +285,7 @@ def build() -> W:
         sessions=sessions,
         superuser=superuser,
         lockout=lockout,
+        job=job,
     )
 
 
@@ -518,6 +525,14 @@ WEB: list[Row] = [
         "token_revoke",
         "POST",
         r("core:token_revoke", lambda w: w.spare_token.pk),
+        "login 404 404 404 404 404 ok 404",
+    ),
+    Row("jobs", "GET", r("jobs:list"), "login own 404 404 404 404 ok 404", shows=lambda w: "D"),
+    Row("job", "GET", r("jobs:detail", lambda w: w.job.pk), "login 404 404 404 404 404 ok 404"),
+    Row(
+        "job_cancel",
+        "POST",
+        r("jobs:cancel", lambda w: w.job.pk),
         "login 404 404 404 404 404 ok 404",
     ),
     Row(

@@ -59,6 +59,8 @@ def shell(request: HttpRequest) -> dict:
             admin.append((_("Token API"), reverse("core:tokens")))
         if permissions.can_manage_lockouts(user, agency):
             admin.append((_("Akun terkunci"), reverse("core:lockouts")))
+        if permissions.can_manage_jobs(user, agency):
+            admin.append((_("Pekerjaan latar belakang"), reverse("jobs:list")))
         if permissions.can_view_audit(user, agency):
             admin.append((_("Jejak audit"), reverse("core:audit")))
     return {

@@ -148,6 +148,11 @@ def can_manage_results(user: Any, agency: Agency | None) -> bool:
     return _has_role(user, agency, Membership.Role.ADMIN)
 
 
+def can_manage_jobs(user: Any, agency: Agency | None) -> bool:
+    """See the agency's background jobs, their progress and outcome; cancel a queued one."""
+    return _has_role(user, agency, Membership.Role.ADMIN)
+
+
 def can_view_agency_results(user: Any, agency: Agency | None) -> bool:
     """Heatmaps, distribution, calibration, flagged items and exports: HR admin and leadership."""
     return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)

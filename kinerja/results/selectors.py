@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, QuerySet
 
-from kinerja.assessment.models import Cycle, Relation, ResponseItem
+from kinerja.assessment.models import Cycle, RaterAssignment, Relation, ResponseItem
 from kinerja.core.models import Agency
 from kinerja.organisation.models import Employee
 from kinerja.organisation.selectors import unit_descendant_ids
@@ -19,6 +19,11 @@ from .models import CycleResult, EmployeeResult, UnitPredikat
 
 def cycle_result(*, cycle: Cycle) -> CycleResult | None:
     return CycleResult.objects.filter(cycle=cycle).first()
+
+
+def ratee_count(*, cycle: Cycle) -> int:
+    """How many people the cycle assesses (what a compute has to score)."""
+    return RaterAssignment.objects.filter(cycle=cycle).values("ratee_id").distinct().count()
 
 
 def results_status(*, cycle: Cycle) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, cast
 
@@ -45,11 +45,8 @@ def _require_not_final(cycle: Cycle) -> None:
         raise KinerjaError("cycle_final", _("Hasil siklus ini sudah final dan tidak dapat diubah."))
 
 
-@transaction.atomic
-def results_compute(*, cycle: Cycle, acting_user: Any) -> CycleResult:
-    """Scores every submitted answer of a closed cycle and stores the results, replacing any
-    earlier computation (idempotent: the same answers give the same rows). Refused once final."""
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+def compute_check(cycle: Cycle) -> str:
+    """The rules before a compute; the digest of the anonymous forms it will release."""
     _require_not_final(cycle)
     if cycle.status != Cycle.Status.CLOSED:
         raise KinerjaError(
@@ -67,15 +64,57 @@ def results_compute(*, cycle: Cycle, acting_user: Any) -> CycleResult:
                 "yang ada tetap berlaku dan dapat difinalkan."
             ),
         )
+    return digest
+
+
+def _no_progress(stage: str, percent: int) -> None:
+    return None
+
+
+def results_compute(
+    *, cycle: Cycle, acting_user: Any, progress: Callable[[str, int], None] = _no_progress
+) -> CycleResult:
+    """Scores every submitted answer of a closed cycle and stores the results, replacing any
+    earlier computation (idempotent: the same answers give the same rows). Refused once final.
+    Reading and scoring run outside any transaction (so `progress` is seen while they run); the
+    results are replaced in one transaction, after the rules are checked again under a lock, so
+    a failure or a kill at any point leaves the previous results as they were."""
+    cycle = Cycle.objects.get(pk=cycle.pk)
+    digest = compute_check(cycle)
+    progress(_("Membaca jawaban"), 10)
     policy = policy_for(cycle)
     ratees = ratee_rows(cycle)
     inputs, item_comments = load_inputs_and_comments(cycle, ratees)
+    progress(_("Menghitung skor"), 40)
     scores = score_cycle(inputs, policy)
     calibration = _calibration(scores, inputs, policy)
     del inputs  # the answers are no longer needed: free them before the results are written
     comments = load_comments(cycle, cycle.anonymity_threshold, item_comments)
     del item_comments
+    progress(_("Menyimpan hasil"), 70)
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if compute_check(locked) != digest:
+            raise KinerjaError(
+                "answers_changed",
+                _("Jawaban berubah selama perhitungan; hasil lama tetap berlaku. Hitung ulang."),
+            )
+        result = _store(locked, acting_user, policy, scores, ratees, comments, calibration, digest)
+    progress(_("Selesai"), 100)
+    return result
 
+
+def _store(
+    cycle: Cycle,
+    acting_user: Any,
+    policy: Policy,
+    scores: CycleScores,
+    ratees: list[dict[str, Any]],
+    comments: Any,
+    calibration: dict[str, Any],
+    digest: str,
+) -> CycleResult:
+    """Replaces the cycle's stored results (inside the caller's transaction)."""
     EmployeeResult.objects.filter(cycle=cycle).delete()
     table = scores.employees
     place = {row["pk"]: row for row in ratees}
@@ -123,6 +162,19 @@ def results_compute(*, cycle: Cycle, acting_user: Any) -> CycleResult:
         },
     )
     return result
+
+
+def compute_job(job: Any, progress: Callable[[str, int], None]) -> tuple[str, str]:
+    """The background job "Hitung hasil siklus" (kinerja/jobs): (message, where to look)."""
+    from django.urls import reverse
+
+    cycle = Cycle.objects.get(pk=job.target_id, agency_id=job.agency_id)
+    result = results_compute(cycle=cycle, acting_user=job.started_by, progress=progress)
+    message = _("Hasil dihitung: %(n)d pegawai, %(f)d dengan catatan.") % {
+        "n": result.summary.get("employees", 0),
+        "f": result.summary.get("flagged", 0),
+    }
+    return message, reverse("results:cycle", args=[cycle.pk])
 
 
 def anonymous_release_digest(cycle: Cycle) -> str:

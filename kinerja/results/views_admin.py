@@ -25,6 +25,8 @@ from kinerja.core.errors import KinerjaError
 from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required, show_error
+from kinerja.jobs import services as jobs
+from kinerja.jobs.models import Job
 from kinerja.organisation.models import OrgUnit
 from kinerja.organisation.selectors import unit_choices, unit_descendant_ids
 from kinerja.scoring.policy import rater_model_of
@@ -277,6 +279,9 @@ def cycle_results(request: AgencyRequest, cycle_id: int) -> HttpResponse:
             "can_finalise": can_manage and not_final and result is not None,
             "can_change": can_manage and not_final and cycle.results_released_at is None,
             "rater_models": Cycle.RaterModel.choices,
+            "job": Job.objects.filter(
+                agency=request.agency, kind=Job.Kind.RESULTS_COMPUTE, target_id=cycle.pk
+            ).first(),
             "heatmap": heatmap(cycle, result),
             "reliability": explain.cycle_reliability(
                 (result.summary or {}).get("reliability") if result else None
@@ -295,17 +300,29 @@ def cycle_results(request: AgencyRequest, cycle_id: int) -> HttpResponse:
 @manage
 @require_POST
 def compute(request: AgencyRequest, cycle_id: int) -> HttpResponse:
+    """Starts (or joins) the compute job: a small cycle is computed here and now, a large one by
+    the background worker, with its progress on the job's page."""
     cycle = _cycle(request, cycle_id)
     try:
-        result = services.results_compute(cycle=cycle, acting_user=request.user)
+        services.compute_check(cycle)
+        people = selectors.ratee_count(cycle=cycle)
+        job, _created = jobs.job_start(
+            agency=request.agency,
+            kind=Job.Kind.RESULTS_COMPUTE,
+            target_id=cycle.pk,
+            target_name=cycle.name,
+            acting_user=request.user,
+            inline=people <= jobs.inline_limit(),
+        )
     except KinerjaError as error:
         show_error(request, error)
+        return redirect("results:cycle", cycle_id=cycle.pk)
+    if job.state == Job.State.DONE:
+        messages.success(request, job.message)
+    elif job.state == Job.State.FAILED:
+        messages.error(request, job.error)
     else:
-        messages.success(
-            request,
-            _("Hasil dihitung: %(n)d pegawai, %(f)d dengan catatan.")
-            % {"n": result.summary.get("employees", 0), "f": result.summary.get("flagged", 0)},
-        )
+        return redirect("jobs:detail", job_id=job.pk)
     return redirect("results:cycle", cycle_id=cycle.pk)
 
 

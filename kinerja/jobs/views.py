@@ -1,0 +1,57 @@
+"""Pages of background jobs: the agency's recent jobs, one job with its progress (polled by htmx
+every 2 s; without JavaScript the page refreshes itself), and cancelling a queued job."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kinerja.core import permissions
+from kinerja.core.errors import KinerjaError
+from kinerja.core.tenancy import get_for_agency_or_404
+from kinerja.core.types import AgencyRequest
+from kinerja.core.views import agency_required, show_error
+
+from . import services
+from .models import Job
+
+PAGE_SIZE = 50
+manage = agency_required(permissions.can_manage_jobs)
+
+
+@manage
+def job_list(request: AgencyRequest) -> HttpResponse:
+    rows = Job.objects.filter(agency=request.agency).select_related("started_by")
+    state = request.GET.get("status", "")
+    if state in Job.State.values:
+        rows = rows.filter(state=state)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "jobs/list.html",
+        {"page": page, "jobs": list(page), "states": Job.State.choices, "state": state},
+    )
+
+
+@manage
+def job_detail(request: AgencyRequest, job_id: int) -> HttpResponse:
+    job = get_for_agency_or_404(Job.objects.select_related("started_by"), request.agency, pk=job_id)
+    template = "jobs/_progress.html" if getattr(request, "htmx", False) else "jobs/detail.html"
+    return render(request, template, {"job": job})
+
+
+@manage
+@require_POST
+def job_cancel(request: AgencyRequest, job_id: int) -> HttpResponse:
+    job = get_for_agency_or_404(Job, request.agency, pk=job_id)
+    try:
+        services.job_cancel(job=job, acting_user=request.user)
+    except KinerjaError as error:
+        show_error(request, error)
+    else:
+        messages.success(request, _("Pekerjaan dibatalkan."))
+    return redirect("jobs:detail", job_id=job.pk)
