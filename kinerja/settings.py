@@ -167,10 +167,10 @@ KINERJA_TASKS = os.environ.get("KINERJA_TASKS", "db")
 # Work on at most this many people runs inside the request instead (0: always in the background).
 KINERJA_JOBS_INLINE_MAX = int(os.environ.get("KINERJA_JOBS_INLINE_MAX", 500))
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 if KINERJA_TASKS == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

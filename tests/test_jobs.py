@@ -215,3 +215,54 @@ def test_the_cli_computes_in_the_foreground_or_enqueues(
     call_command("results", "compute", str(closed_cycle.pk), stdout=out, stderr=io.StringIO())
     assert "Hasil dihitung: 3 pegawai" in out.getvalue()
     assert Job.objects.filter(state=Job.State.DONE).count() == 2
+
+
+# --- the Redis-backed worker pool (KINERJA_TASKS=rq) -------------------------------------------
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"  # a database of its own, emptied around the test
+
+
+@pytest.fixture
+def rq_backend(settings):
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        connection.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis is not running at 127.0.0.1:6379 (.ci/run starts it)")
+    connection.flushdb()
+    settings.KINERJA_JOBS_INLINE_MAX = 0
+    settings.RQ_QUEUES = {"default": {"URL": REDIS_TEST_URL}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    yield connection
+    connection.flushdb()
+
+
+def test_the_redis_worker_pool_runs_the_same_job(
+    world,
+    closed_cycle,  # noqa: F811
+    rq_backend,
+    django_capture_on_commit_callbacks,
+):
+    import django_rq
+    from django_tasks_rq.backend import Job as RQJob
+    from rq import SimpleWorker
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job, _created = jobs.job_start(
+            agency=world.agency,
+            kind=Job.Kind.RESULTS_COMPUTE,
+            target_id=closed_cycle.pk,
+            target_name=closed_cycle.name,
+            acting_user=world.admin,
+        )
+    queue = django_rq.get_queue("default")
+    assert queue.count == 1 and Job.objects.get(pk=job.pk).state == Job.State.QUEUED
+    # One worker of the pool (a SimpleWorker runs the job in this process, so it sees this
+    # test's database; `kinerja rqworker default` on other machines forks one per job).
+    SimpleWorker([queue], connection=queue.connection, job_class=RQJob).work(burst=True)
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE, job.error
+    assert EmployeeResult.objects.filter(cycle=closed_cycle).count() == 3
+    assert queue.count == 0
