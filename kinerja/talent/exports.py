@@ -115,7 +115,8 @@ def members_xlsx(
         _(
             "kotak_di_perbatasan: rentang 95 %% JPM pegawai menjangkau kategori JPM lain, "
             "sehingga kotaknya belum pasti."
-        ),
+        )
+        % {},
     ]
     return _workbook(
         _("9-box"), MEMBER_COLUMNS, member_rows(rows, follow_up, cycle.jpm_categories), notes
@@ -157,7 +158,8 @@ def candidates_xlsx(*, lines: list[CandidateLine], target: Position, cycle: Cycl
             "Peringkat memperhitungkan ketidakpastian: peringkat seorang kandidat adalah 1 + "
             "banyaknya kandidat yang rentang 95 %% JPM-nya seluruhnya di atas rentangnya. "
             "Kandidat dengan peringkat sama (setara) tidak dapat dibedakan oleh data penilaian."
-        ),
+        )
+        % {},
         _(
             "Syarat: golongan minimal jabatan, predikat Baik atau Sangat Baik pada siklus "
             "terakhir, dan belum menduduki jabatan setara atau lebih tinggi. Semua pegawai "
