@@ -266,3 +266,38 @@ def test_the_redis_worker_pool_runs_the_same_job(
     assert job.state == Job.State.DONE, job.error
     assert EmployeeResult.objects.filter(cycle=closed_cycle).count() == 3
     assert queue.count == 0
+
+
+def test_reminders_of_a_large_cycle_go_out_as_a_job(
+    client, world, framework, settings, background, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.core import mail
+
+    from kinerja.assessment import services as assessment
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for employee in (world.staff_employee, world.peer_employee, world.supervisor_employee):
+        employee.email = f"{employee.pk}@contoh.go.id"
+        employee.save(update_fields=["email"])
+    cycle = assessment.cycle_create(
+        agency=world.agency,
+        acting_user=world.admin,
+        name="Pengingat Latar",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        deadline=timezone.now() + dt.timedelta(days=5),
+    )
+    assessment.assignments_generate(cycle=cycle, acting_user=world.admin)
+    assessment.cycle_start(cycle=cycle, acting_user=world.admin)
+    client.force_login(world.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("assessment:send_reminders", args=[cycle.pk]))
+    job = Job.objects.get(kind=Job.Kind.REMINDERS)
+    assert page.url == reverse("jobs:detail", args=[job.pk]) and not mail.outbox
+    run_worker()
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and len(mail.outbox) == 3
+    assert job.message == "Pengingat terkirim ke 3 penilai."
+    assert job.output_url == reverse("assessment:cycle_detail", args=[cycle.pk])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -73,7 +74,17 @@ def raters_with_open_forms(*, cycle: Cycle) -> list[tuple[Employee, int, str]]:
     return found
 
 
-def send_reminders(*, cycle: Cycle, acting_user: Any, today: dt.date | None = None) -> int:
+def _no_progress(stage: str, percent: int) -> None:
+    return None
+
+
+def send_reminders(
+    *,
+    cycle: Cycle,
+    acting_user: Any,
+    today: dt.date | None = None,
+    progress: Callable[[str, int], None] = _no_progress,
+) -> int:
     """E-mails every rater with unfinished forms in a running cycle, once a day at most (the
     ReminderLog row is written in the same transaction as the send, so a failed send can be
     retried and a concurrent run meets the unique constraint). Returns how many were sent."""
@@ -88,7 +99,14 @@ def send_reminders(*, cycle: Cycle, acting_user: Any, today: dt.date | None = No
     )
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for rater, open_forms, email in raters_with_open_forms(cycle=cycle):
+        raters = raters_with_open_forms(cycle=cycle)
+        for done, (rater, open_forms, email) in enumerate(raters):
+            if done % 50 == 0:
+                progress(
+                    _("Mengirim pengingat: %(done)d dari %(total)d penilai")
+                    % {"done": done, "total": len(raters)},
+                    int(100 * done / max(len(raters), 1)),
+                )
             if rater.pk in already:
                 continue
             subject, body = reminder_text(cycle=cycle, open_forms=open_forms)
@@ -116,3 +134,20 @@ def send_reminders(*, cycle: Cycle, acting_user: Any, today: dt.date | None = No
         after={"sent": sent, "date": today.isoformat()},
     )
     return sent
+
+
+def reminders_job(job: Any, progress: Callable[[str, int], None]) -> tuple[str, str]:
+    """The background job "Kirim pengingat" (kinerja/jobs): (message, where to look)."""
+    from django.urls import reverse
+
+    cycle = Cycle.objects.get(pk=job.target_id, agency_id=job.agency_id)
+    sent = send_reminders(cycle=cycle, acting_user=job.started_by, progress=progress)
+    message = (
+        _("Pengingat terkirim ke %(n)d penilai.") % {"n": sent}
+        if sent
+        else _(
+            "Tidak ada pengingat baru: semua penilai sudah selesai, tidak punya email, "
+            "atau sudah diingatkan hari ini."
+        )
+    )
+    return message, reverse("assessment:cycle_detail", args=[cycle.pk])

@@ -382,27 +382,33 @@ def work_results_template(request: AgencyRequest, pk: int) -> HttpResponse:
 
 @manage
 def send_reminders(request: AgencyRequest, pk: int) -> HttpResponse:
-    """The reminder button: one e-mail per rater with unfinished forms, at most once a day."""
-    from .reminders import send_reminders as send
+    """The reminder button: one e-mail per rater with unfinished forms, at most once a day; a
+    large cycle's e-mails go out as a background job with its progress page."""
+    from kinerja.jobs import services as jobs
+    from kinerja.jobs.models import Job
 
     cycle = _cycle(request, pk)
     if request.method != "POST":
         raise Http404
+    raters = RaterAssignment.objects.filter(cycle=cycle).values("rater_id").distinct().count()
     try:
-        sent = send(cycle=cycle, acting_user=request.user)
+        job, _created = jobs.job_start(
+            agency=request.agency,
+            kind=Job.Kind.REMINDERS,
+            target_id=cycle.pk,
+            target_name=cycle.name,
+            acting_user=request.user,
+            inline=raters <= jobs.inline_limit(),
+        )
     except KinerjaError as error:
         messages.error(request, error.message)
+        return redirect("assessment:cycle_detail", pk=cycle.pk)
+    if job.state == Job.State.DONE:
+        messages.success(request, job.message)
+    elif job.state == Job.State.FAILED:
+        messages.error(request, job.error)
     else:
-        if sent:
-            messages.success(request, _("Pengingat terkirim ke %(n)d penilai.") % {"n": sent})
-        else:
-            messages.info(
-                request,
-                _(
-                    "Tidak ada pengingat baru: semua penilai sudah selesai, tidak punya email, "
-                    "atau sudah diingatkan hari ini."
-                ),
-            )
+        return redirect("jobs:detail", job_id=job.pk)
     return redirect("assessment:cycle_detail", pk=cycle.pk)
 
 

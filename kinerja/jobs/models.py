@@ -14,6 +14,7 @@ from kinerja.core.models import Agency
 class Job(models.Model):
     class Kind(models.TextChoices):
         RESULTS_COMPUTE = "results_compute", _("Hitung hasil siklus")
+        REMINDERS = "reminders", _("Kirim pengingat")
 
     class State(models.TextChoices):
         QUEUED = "antri", _("Antri")

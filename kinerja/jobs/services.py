@@ -30,7 +30,10 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]
 STALE = timedelta(minutes=10)  # a running job with no progress for this long lost its worker
 # kind -> "module.function(job, progress) -> (message, output_url)"
-RUNNERS: dict[str, str] = {Job.Kind.RESULTS_COMPUTE: "kinerja.results.services.compute_job"}
+RUNNERS: dict[str, str] = {
+    Job.Kind.RESULTS_COMPUTE: "kinerja.results.services.compute_job",
+    Job.Kind.REMINDERS: "kinerja.assessment.reminders.reminders_job",
+}
 
 
 def job_start(
