@@ -375,7 +375,7 @@ def _count(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-CYCLE_PAGE_QUERIES = 14
+CYCLE_PAGE_QUERIES = 15  # 14 + the latest compute job of the cycle (kinerja/jobs)
 AGENCY_LIST_QUERIES = 6
 FLAGGED_QUERIES = 7
 
