@@ -332,12 +332,23 @@ def _reliability(uncorrected: EmployeeTable, plain: _Table) -> dict:
         "sigma": plain.sigma,
         "sigma_source": plain.sigma_source,
         "sigma_groups": plain.sigma_groups,
-        "items": reliability(uncorrected.score[scored] / 100, uncorrected.se[scored] / 100),
+        # Between people within each competency: the spread between competencies (BerAKHLAK
+        # items rated higher than managerial ones, say) is not a difference between people.
+        "items": reliability(_within_items(uncorrected, scored), uncorrected.se[scored] / 100),
         "jpm": reliability(
             np.array([p.jpm for p in with_jpm], dtype=float),
             np.array([p.jpm_se for p in with_jpm], dtype=float),
         ),
     }
+
+
+def _within_items(table: EmployeeTable, scored: np.ndarray) -> np.ndarray:
+    """The scored values less their competency's mean over the cycle."""
+    values = table.score[scored] / 100
+    item = table.item[scored]
+    totals = np.bincount(item, weights=values, minlength=len(table.codes))
+    counts = np.maximum(np.bincount(item, minlength=len(table.codes)), 1)
+    return values - (totals / counts)[item]
 
 
 def _anonymous_counts(cell, relation, n_cells: int, k: int):
@@ -405,16 +416,13 @@ class _Table:
 def _group_table(
     cell, relation, level, n_cells: int, policy: Policy, sigma: tuple[float, str] | None = None
 ) -> _Table:
-    """Every scored cell's groups, score, agreement, flags and standard error. σ is pooled from
-    these answers unless given (the corrected pass takes the uncorrected pass's σ)."""
+    """Every scored cell's groups, score, agreement, flags and standard error. σ is estimated
+    from these answers unless given (the corrected pass takes the uncorrected pass's σ)."""
     S = np.zeros((4, n_cells))
-    Q = np.zeros((4, n_cells))  # sums of squares: the cycle's pooled spread, never a group's
     C = np.zeros((4, n_cells), dtype=np.int64)
     for r in range(4):
         mask = relation == r
-        values = level[mask]
-        S[r] = np.bincount(cell[mask], weights=values, minlength=n_cells)
-        Q[r] = np.bincount(cell[mask], weights=values * values, minlength=n_cells)
+        S[r] = np.bincount(cell[mask], weights=level[mask], minlength=n_cells)
         C[r] = np.bincount(cell[mask], minlength=n_cells)
     c_peer, c_sub = C[PEER], C[SUBORDINATE]
     pooled_n = c_peer + c_sub
@@ -424,9 +432,6 @@ def _group_table(
 
     # The groups that can enter a score: (sum, n, weight, present mask), GROUP_NAMES order.
     w = {r: policy.weight(r) for r in RELATIONS}
-    # Squares of each candidate group, in the order of `candidates`.
-    squares = (Q[SUPERVISOR], Q[PEER], Q[SUBORDINATE], Q[PEER] + Q[SUBORDINATE], Q[SELF])
-    del Q
     candidates = [
         (S[SUPERVISOR], C[SUPERVISOR], w["atasan"], C[SUPERVISOR] > 0),
         (S[PEER], c_peer, w["rekan"], alone & (c_peer > 0)),
@@ -452,7 +457,7 @@ def _group_table(
     group_n = np.zeros((5, n_cells), dtype=np.int32)
     group_weight = np.zeros((5, n_cells), dtype=np.int16)
     spread_of_mean = np.zeros(n_cells)  # Σ w² / n over the groups that enter the score
-    within, dof, groups = 0.0, 0, 0
+    inverse_n = np.zeros(n_cells)  # Σ 1 / n over the groups that enter the score
     for g, (s, n, weight, present) in enumerate(candidates):
         weight = np.broadcast_to(np.asarray(weight, dtype=float), (n_cells,))
         use = present & (weight > 0)
@@ -460,11 +465,7 @@ def _group_table(
         num += np.where(use, weight * mean, 0.0)
         den += np.where(use, weight, 0.0)
         spread_of_mean += np.where(use, weight**2 / np.maximum(n, 1), 0.0)
-        several = present & (n >= 2)
-        if several.any():
-            within += float(np.sum(squares[g][several] - s[several] ** 2 / n[several]))
-            dof += int(np.sum(n[several] - 1))
-            groups += int(np.count_nonzero(several))
+        inverse_n += np.where(use, 1 / np.maximum(n, 1), 0.0)
         source_s += np.where(use, mean, 0.0)
         source_q += np.where(use, mean**2, 0.0)
         sources += use
@@ -479,12 +480,18 @@ def _group_table(
 
     has_score = den > 0
     score = np.where(has_score, num / np.where(has_score, den, 1.0), np.nan)
-    sigma_value, sigma_source = sigma or pooled_sigma(within, dof, groups)
+    many = sources >= 2
+    # σ from how far the sources' means of one cell lie apart (uncertainty.pooled_sigma): a
+    # function of each group's count and sum only, never of the answers inside a group, so an
+    # anonymous group's spread reaches no figure. E Σ (m_g − m̄)² = σ² · Σ 1/n_g · (1 − 1/k).
+    disagreement = float(np.sum((source_q - source_s**2 / np.maximum(sources, 1))[many]))
+    expected = float(np.sum((inverse_n * (1 - 1 / np.maximum(sources, 1)))[many]))
+    groups = int(np.count_nonzero(many))
+    sigma_value, sigma_source = sigma or pooled_sigma(disagreement, expected, groups)
     se = np.where(
         has_score, sigma_value * np.sqrt(spread_of_mean) / np.where(has_score, den, 1.0), 0.0
     )
-    del squares, spread_of_mean
-    many = sources >= 2
+    del spread_of_mean, inverse_n
     variance = np.divide(
         source_q - source_s**2 / np.maximum(sources, 1),
         sources - 1,

@@ -1,11 +1,14 @@
 """How sure a score is: standard errors, 95 % intervals, ties and the cycle's reliability.
 
 docs/scoring.md, "Ketidakpastian". The model is design-based: a group's mean of n answers has
-the error σ/√n, with σ one spread for the whole cycle (the pooled within-group standard deviation
-of every released group of at least two answers, rounded to 0.1). One number for the cycle and
-never a group's own spread: a group's sd together with its mean reveals its answers (mean 3.33,
-sd 0.58 over three raters ⇒ {3, 3, 4}); the pooled figure over at least SIGMA_MIN_GROUPS groups
-says nothing about any one of them. An item's score is a weighted mean of group means, so
+the error σ/√n, with σ one spread for the whole cycle, estimated from how far the means of the
+sources (atasan, rekan, bawahan, …) of one competency of one person lie apart — over every cell
+where at least two sources enter the score, E Σ (m_g − m̄)² = σ² · Σ 1/n_g · (1 − 1/k) — rounded
+to 0.1. It reads each group only through its count and sum: never the answers inside a group,
+so no anonymous group's spread reaches any figure (a group's own sd together with its mean
+would reveal its answers: mean 3.33, sd 0.58 over three raters ⇒ {3, 3, 4}). Systematic
+differences between sources count as spread too, so σ errs on the wide side. An item's score is
+a weighted mean of group means, so
 
     SE(score) = σ · √(Σ w_g² / n_g) / Σ w_g       over the groups that enter the score,
 
@@ -28,7 +31,8 @@ from kinerja.scoring.standards import jpm_category
 
 Z95 = 1.96  # a 95 % interval is value ± Z95 · SE
 DEFAULT_SIGMA = 0.8  # σ when the cycle has too few groups to estimate it (a cautious guess)
-SIGMA_MIN_GROUPS = 30  # released groups of ≥ 2 answers needed to estimate σ from the cycle
+SIGMA_MIN_GROUPS = 30  # cells with ≥ 2 sources needed to estimate σ from the cycle
+SIGMA_FLOOR = 0.3  # σ never below this: sources that agree exactly are not errors of zero
 RELIABILITY_MIN = 10  # scored values needed for a reliability figure
 # Readings of a reliability figure, highest first: (code, lowest value).
 RELIABLE_FOR_INDIVIDUALS = "keputusan_individual"
@@ -41,13 +45,14 @@ def round1(x: float) -> float:
     return math.floor(x * 10 + 0.5 + 1e-9) / 10
 
 
-def pooled_sigma(squares: float, dof: int, groups: int) -> tuple[float, str]:
-    """(σ, source): the cycle's pooled within-group sd rounded to 0.1 from `squares` (Σ of each
-    group's squared deviations from its mean) over `dof` (Σ n − 1) when at least
-    SIGMA_MIN_GROUPS groups gave it ("siklus"), else DEFAULT_SIGMA ("bawaan")."""
+def pooled_sigma(squares: float, dof: float, groups: int) -> tuple[float, str]:
+    """(σ, source): √(squares / dof) rounded to 0.1 and at least SIGMA_FLOOR — `squares` the
+    sources' squared deviations from their cell's mean, `dof` what σ² multiplies in their
+    expectation (engine._group_table) — when at least SIGMA_MIN_GROUPS cells gave it
+    ("siklus"), else DEFAULT_SIGMA ("bawaan")."""
     if groups < SIGMA_MIN_GROUPS or dof <= 0:
         return DEFAULT_SIGMA, "bawaan"
-    return round1(math.sqrt(max(squares, 0.0) / dof)), "siklus"
+    return max(round1(math.sqrt(max(squares, 0.0) / dof)), SIGMA_FLOOR), "siklus"
 
 
 def normal_cdf(x: np.ndarray) -> np.ndarray:
