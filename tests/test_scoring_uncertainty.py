@@ -615,7 +615,7 @@ def test_with_a_cycle_sigma_moving_anonymous_answers_keeping_count_and_sum_chang
     assume(cells >= SIGMA_MIN_GROUPS)
     assume(anonymous_moves(doc))
     moved = move_inside_anonymous_groups(doc, data, most=30)
-    assert moved["ratings"] != doc["ratings"]
+    assume(moved["ratings"] != doc["ratings"])  # the moves may undo one another
     before, after = score_document(copy.deepcopy(doc)), score_document(moved)
     assert before["reliability"]["sigma_source"] == "siklus"
     assert errors_of(after) == errors_of(before)
