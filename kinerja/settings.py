@@ -168,6 +168,8 @@ KINERJA_TASKS = os.environ.get("KINERJA_TASKS", "db")
 KINERJA_JOBS_INLINE_MAX = int(os.environ.get("KINERJA_JOBS_INLINE_MAX", 500))
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# django-tasks-rq needs its own job class in the workers: `kinerja rqworker default` reads it here.
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 if KINERJA_TASKS == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
