@@ -192,6 +192,29 @@ def test_finalise_freezes_everything(world, closed_cycle):
     assert list(EmployeeResult.objects.filter(cycle=closed_cycle).values()) == before
 
 
+def test_release_digest_is_over_the_submitted_anonymous_forms_as_stored_by_earlier_versions(
+    synthetic_cycle,
+):
+    """The digest a released cycle keeps must still match after an upgrade: sha256 over
+    "id," of each submitted anonymous form in id order (what earlier versions wrote)."""
+    import hashlib
+
+    forms = Response.objects.filter(
+        assignment__cycle=synthetic_cycle,
+        assignment__relation__in=["rekan", "bawahan"],
+        submitted_at__isnull=False,
+    ).order_by("pk")
+    ids = list(forms.values_list("pk", flat=True))
+    assert len(ids) > 10
+    expected = hashlib.sha256(b"".join(b"%d," % pk for pk in ids)).hexdigest()
+    assert services.anonymous_release_digest(synthetic_cycle) == expected
+
+    Response.objects.filter(pk=ids[3]).update(submitted_at=None)  # one form less: another digest
+    assert services.anonymous_release_digest(synthetic_cycle) != expected
+    Response.objects.filter(assignment__cycle=synthetic_cycle).update(submitted_at=None)
+    assert services.anonymous_release_digest(synthetic_cycle) == hashlib.sha256(b"").hexdigest()
+
+
 @pytest.fixture
 def synthetic_cycle(db, framework):
     agency = generate_agency(code="sim", employees=40, seed=3)
