@@ -86,6 +86,8 @@ class Grower:
                 action="uji.tumbuh",
                 summary=f"peristiwa {start + i}",
                 created_at=now,
+                chain="uji",
+                seq=start + i + 1,
                 hash="x",
             )
             for i in range(n)

@@ -102,7 +102,8 @@ class ApiToken(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One state change: who, when, what, before/after; chained by hash per agency."""
+    """One state change: who, when, what, before/after; chained by hash within its audit chain
+    (kinerja/core/audit.py: an agency has one chain per acting user, and one for the system)."""
 
     agency = models.ForeignKey(
         Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
@@ -121,6 +122,9 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField()
+    # The chain this event belongs to (AuditChain.key) and its place in it: 1, 2, 3, … with no gap.
+    chain = models.CharField(max_length=40, editable=False)
+    seq = models.PositiveBigIntegerField(editable=False)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
@@ -129,6 +133,51 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("jejak audit")
         ordering = ["-id"]
         indexes = [models.Index(fields=["agency", "-id"])]
+        constraints = [
+            # One event per place in a chain: two writers can never fork it (NULL agency apart,
+            # since NULLs never collide in a unique index).
+            models.UniqueConstraint(
+                fields=["agency", "chain", "seq"],
+                condition=models.Q(agency__isnull=False),
+                name="core_auditevent_one_per_place",
+            ),
+            models.UniqueConstraint(
+                fields=["chain", "seq"],
+                condition=models.Q(agency__isnull=True),
+                name="core_auditevent_one_per_place_no_agency",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChain(models.Model):
+    """The head of one audit hash chain of an agency: how long it is and the hash of its last
+    event. An audited write locks only its chain's head, so different people's writes (each
+    person's own chain) never wait for one another; verifying compares the events with the head,
+    so an event cut from the end is noticed too."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_chains"
+    )
+    key = models.CharField(max_length=40)  # "user:<id>", "system", or "legacy" (before chains)
+    seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "key"],
+                condition=models.Q(agency__isnull=False),
+                name="core_auditchain_one_head",
+            ),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(agency__isnull=True),
+                name="core_auditchain_one_head_no_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id or '-'}/{self.key} #{self.seq}"
