@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,19 +95,66 @@ def test_progress_is_reported_stage_by_stage_while_the_work_runs(world, closed_c
         agency=world.agency, kind=Job.Kind.RESULTS_COMPUTE, target_id=closed_cycle.pk
     )
 
+    outer = len(connection.atomic_blocks)
+
     def watch(stage, percent):
         # What another connection would read now: the row is written outside the work's
-        # transaction, so the page sees each stage while the work runs.
-        seen.append((str(stage), percent, Job.objects.get(pk=job.pk).percent))
+        # transaction, so the page sees each stage while the work runs. Inside the store's
+        # transaction this connection is busy writing the rows (a COPY): nothing is read then.
+        inside = len(connection.atomic_blocks) > outer
+        now = "storing" if inside else Job.objects.get(pk=job.pk).percent
+        seen.append((str(stage), percent, now))
 
     jobs.job_run(job.pk, echo=watch)
     assert [s[0] for s in seen] == [
         "Membaca jawaban",
         "Menghitung skor",
         "Menyimpan hasil",
+        "Menyimpan hasil",  # the rows written (one chunk here), inside the store's transaction
         "Selesai",
     ]
-    assert [s[1] for s in seen] == [10, 40, 70, 100] and [s[2] for s in seen] == [10, 40, 70, 100]
+    assert [s[1] for s in seen] == [10, 40, 70, 99, 100]
+    # Inside the store's transaction the report goes through a second connection (PostgreSQL;
+    # test_progress_inside_the_store_is_seen_by_other_connections) or waits for the end
+    # (SQLite, one writer).
+    assert [s[2] for s in seen] == [10, 40, 70, "storing", 100]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has one writer: the store's transaction"
+)
+@pytest.mark.django_db(transaction=True)
+def test_progress_inside_the_store_is_seen_by_other_connections(
+    world,
+    closed_cycle,  # noqa: F811
+    monkeypatch,
+):
+    job = Job.objects.create(
+        agency=world.agency, kind=Job.Kind.RESULTS_COMPUTE, target_id=closed_cycle.pk
+    )
+    write = results._write_results
+    seen = []
+
+    def write_and_look(rows):
+        write(rows)  # every row made, so every chunk's progress reported; not yet committed
+        other = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT stage, percent FROM jobs_job WHERE id = %s", [job.pk])
+                seen.append(cursor.fetchone())
+                cursor.execute(
+                    "SELECT COUNT(*) FROM results_employeeresult WHERE cycle_id = %s",
+                    [closed_cycle.pk],
+                )
+                seen.append(cursor.fetchone()[0])
+        finally:
+            other.close()
+
+    monkeypatch.setattr(results, "_write_results", write_and_look)
+    job = jobs.job_run(job.pk)
+    assert seen == [("Menyimpan hasil", 99), 0]  # the bar moved while the rows were unseen
+    assert job.state == Job.State.DONE and job.percent == 100
+    assert EmployeeResult.objects.filter(cycle=closed_cycle).count() == 3
 
 
 def test_a_failed_job_says_why_in_words_and_leaves_the_previous_results(

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -101,15 +101,38 @@ def _enqueue(job_id: int) -> None:
     Job.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
 
 
-def _progress(job_id: int) -> Progress:
-    def report(stage: str, percent: int) -> None:
-        Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(
-            stage=str(stage)[:200],
-            percent=max(0, min(100, int(percent))),
-            updated_at=timezone.now(),
-        )
+class _Reporter:
+    """Writes a job's progress where its page can read it at once. Work that is inside its own
+    transaction (the results compute's store) reports through a second connection on
+    PostgreSQL, as its own connection's writes are seen only at the commit; SQLite has one
+    writer at a time, so there such reports wait for the end instead of blocking the work."""
 
-    return report
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.side: Any = None
+        self.depth = len(connection.atomic_blocks)  # the caller's own (a test's, say)
+
+    def __call__(self, stage: str, percent: int) -> None:
+        stage, percent = str(stage)[:200], max(0, min(100, int(percent)))
+        if len(connection.atomic_blocks) <= self.depth:
+            Job.objects.filter(pk=self.job_id, state=Job.State.RUNNING).update(
+                stage=stage, percent=percent, updated_at=timezone.now()
+            )
+            return
+        if connection.vendor != "postgresql":
+            return
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Job._meta.db_table} SET stage = %s, percent = %s, updated_at = %s "
+                "WHERE id = %s AND state = %s",
+                [stage, percent, timezone.now(), self.job_id, Job.State.RUNNING],
+            )
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
 
 
 def job_run(job_id: int, *, echo: Progress | None = None) -> Job:
@@ -129,7 +152,7 @@ def job_run(job_id: int, *, echo: Progress | None = None) -> Job:
         job.stage, job.percent, job.error = _("Mulai"), 0, ""
         job.save(update_fields=["state", "started_at", "attempts", "stage", "percent", "error"])
     runner = import_string(RUNNERS[job.kind])
-    report = _progress(job.pk)
+    report = _Reporter(job.pk)
 
     def progress(stage: str, percent: int) -> None:
         report(stage, percent)
@@ -150,6 +173,8 @@ def job_run(job_id: int, *, echo: Progress | None = None) -> Job:
                 "bila terulang hubungi pengelola aplikasi (rincian ada di log server)."
             ),
         )
+    finally:
+        report.close()
     return _finish(job, Job.State.DONE, message=message, output_url=output_url)
 
 

@@ -105,7 +105,9 @@ def results_compute(
                 "answers_changed",
                 _("Jawaban berubah selama perhitungan; hasil lama tetap berlaku. Hitung ulang."),
             )
-        result = _store(locked, acting_user, policy, scores, ratees, comments, calibration, digest)
+        result = _store(
+            locked, acting_user, policy, scores, ratees, comments, calibration, digest, progress
+        )
     progress(_("Selesai"), 100)
     return result
 
@@ -119,6 +121,7 @@ def _store(
     comments: Any,
     calibration: dict[str, Any],
     digest: str,
+    progress: Callable[[str, int], None] = _no_progress,
 ) -> CycleResult:
     """Replaces the cycle's stored results (inside the caller's transaction)."""
     EmployeeResult.objects.filter(cycle=cycle).delete()
@@ -126,7 +129,7 @@ def _store(
     place = {row["pk"]: row for row in ratees}
     places = [place[cast(int, person.key)] for person in table.people]
     flagged = _flagged(table)
-    _write_results(_result_rows(cycle, table, places, flagged, comments))
+    _write_results(_result_rows(cycle, table, places, flagged, comments, progress))
 
     summary = {
         "employees": len(table),
@@ -276,9 +279,11 @@ def _result_rows(
     places: list[dict[str, Any]],
     flagged: np.ndarray,
     comments: dict[int, list],
+    progress: Callable[[str, int], None] = _no_progress,
 ) -> Iterator[tuple]:
     """One tuple per employee in RESULT_COLUMNS order, made a chunk of employees at a time from
-    the engine's columns: the items' JSON text is written without an object per item."""
+    the engine's columns: the items' JSON text is written without an object per item. The
+    progress moves from 70 to 99 % with the chunks written."""
     code_text = {code: json.dumps(code) for code in table.codes}
 
     def codes_json(codes: tuple[str, ...]) -> str:  # _json(list(codes)), without the encoder
@@ -320,6 +325,7 @@ def _result_rows(
                 _json(comments[key]) if key in comments else "[]",
                 flag,
             )
+        progress(_("Menyimpan hasil"), 70 + 29 * stop // len(table))
 
 
 def _write_results(rows: Iterator[tuple]) -> None:
