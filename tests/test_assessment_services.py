@@ -479,6 +479,42 @@ def test_concurrent_saves_of_one_form_never_create_two_responses(world, framewor
     assert AuditEvent.objects.filter(action="response.submit").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_raters_save_forms_of_one_cycle_without_waiting_for_each_other(world, framework):
+    """While one rater's save is still in its transaction, another rater's save of the same
+    cycle goes through: neither the cycle row nor the agency row is locked for update."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time whatever is locked")
+    cycle = make_cycle(world.agency, world.admin)
+    mine = assignment(cycle, world.staff_employee, world.peer_employee)
+    theirs = assignment(cycle, world.peer_employee, world.staff_employee)
+    holding, released = threading.Event(), threading.Event()
+
+    def first():
+        with transaction.atomic():
+            services.response_save(
+                assignment=mine, answers={"M.01": Answer(level=3)}, acting_user=world.staff
+            )
+            holding.set()
+            released.wait(10)
+        return True
+
+    def second():
+        holding.wait(10)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                return services.response_save(
+                    assignment=theirs, answers={"M.01": Answer(level=4)}, acting_user=world.peer
+                )
+        finally:
+            released.set()
+
+    results = _in_threads(first, second)
+    assert results[0] is True and isinstance(results[1], Response), results
+
+
 # --- reminders ---------------------------------------------------------------------------------
 
 DEADLINE = dt.datetime(2099, 1, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=7)))

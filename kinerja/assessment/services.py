@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -651,6 +651,24 @@ def acknowledge(*, cycle: Cycle, user: Any) -> Acknowledgement:
     return ack
 
 
+def _share_cycle_state(cycle: Cycle) -> None:
+    """Re-reads the cycle's status and deadline under a shared lock (PostgreSQL): saves of one
+    cycle share it and never wait for each other, while a close (FOR UPDATE) waits for the saves
+    in flight and a save arriving after the close sees it. Elsewhere (SQLite: one writer at a
+    time) a fresh read does the same."""
+    if connection.vendor == "postgresql":
+        table = Cycle._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT status, deadline FROM {table} WHERE id = %s FOR SHARE", [cycle.pk]
+            )
+            cycle.status, cycle.deadline = cursor.fetchone()
+    else:
+        cycle.status, cycle.deadline = (
+            Cycle.objects.filter(pk=cycle.pk).values_list("status", "deadline").get()
+        )
+
+
 def _require_open(cycle: Cycle) -> None:
     if cycle.status != Cycle.Status.RUNNING:
         raise KinerjaError(
@@ -706,11 +724,14 @@ def response_save(
 ) -> Response:
     """Saves a draft (answers merge into what is there) and, with submit=True, checks completeness
     and locks it. Serialised per assignment; submitting twice returns the first submission."""
+    # Locks the assignment row only (of=self): a plain FOR UPDATE with select_related also locked
+    # the cycle and ratee rows, so every save of a cycle queued behind the one before it.
     assignment = (
-        RaterAssignment.objects.select_for_update()
+        RaterAssignment.objects.select_for_update(of=("self",))
         .select_related("cycle", "ratee")
         .get(pk=assignment.pk)
     )
+    _share_cycle_state(assignment.cycle)
     response, _created = Response.objects.get_or_create(
         assignment=assignment, defaults={"agency": assignment.agency}
     )
