@@ -218,16 +218,23 @@ def _calibration(scores: CycleScores, inputs: CycleInputs, policy: Policy) -> di
     effects = [fx.b for fx in scores.rater_effects.values()]
     bands = [sum(1 for b in effects if low <= b < high) for low, high in EFFECT_BANDS]
     plain = score_cycle(inputs, replace(policy, rater_correction=False))
-    changed = {"perilaku": 0, "predikat": 0, "nine_box": 0}
-    shifts: list[float] = []
-    for corrected, raw in zip(scores.employees, plain.employees, strict=True):
-        changed["perilaku"] += corrected.perilaku_suggested != raw.perilaku_suggested
-        changed["predikat"] += corrected.predikat != raw.predikat
-        changed["nine_box"] += corrected.nine_box != raw.nine_box
-        for code, item in corrected.items.items():
-            before = raw.items[code].score
-            if item.score is not None and before is not None:
-                shifts.append(abs(item.score - before))
+    corrected_table, raw_table = scores.employees, plain.employees
+    fields = {"perilaku": "perilaku_suggested", "predikat": "predikat", "nine_box": "nine_box"}
+    changed = {
+        name: sum(
+            getattr(c, field) != getattr(r, field)
+            for c, r in zip(corrected_table.people, raw_table.people, strict=True)
+        )
+        for name, field in fields.items()
+    }
+    # The same cells (employee × item) in the same order in both tables: compared as columns.
+    if not np.array_equal(corrected_table.bounds, raw_table.bounds) or not np.array_equal(
+        corrected_table.item, raw_table.item
+    ):
+        raise AssertionError("the corrected and plain scores cover different cells")
+    both = corrected_table.has_score & raw_table.has_score
+    moved = np.abs(corrected_table.score[both].astype(np.int64) - raw_table.score[both])
+    shifts = (moved / 100).tolist()  # each shift as the difference of two 2-decimal scores
     return {
         "used": True,
         "raters": len(effects),
