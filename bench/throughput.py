@@ -17,21 +17,17 @@ submit is one submitted response, none twice, the audit chain intact."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import http.client
 import io
 import json
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,29 +40,31 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
+from bench.served import (  # noqa: E402  (pg_restart.py imports these from here too)
+    HOST,
+    agency_with_running_cycle,
+    free_port,
+    server_errors,
+    start_server,
+    stop_server,
+)
 from kinerja.assessment import services  # noqa: E402
 from kinerja.assessment.models import (  # noqa: E402
-    Acknowledgement,
     Cycle,
     RaterAssignment,
     Response,
     ResponseItem,
 )
 from kinerja.core.audit import audit_verify  # noqa: E402
-from kinerja.core.models import Agency, AuditEvent, Membership  # noqa: E402
+from kinerja.core.models import Agency, AuditEvent  # noqa: E402
 from kinerja.core.services import token_create  # noqa: E402
-from kinerja.demo.synthetic import generate_agency  # noqa: E402
-from kinerja.organisation.models import Employee  # noqa: E402
 
 CODE = "bench-tp"
 USER_PREFIX = "bench-tp-"
-HOST = "127.0.0.1"
 MAX_SECONDS = 15  # every phase is bounded
 
 # One connection per wrk thread, so each thread is one client doing one request at a time and
@@ -185,61 +183,14 @@ end
 # --- setup (in this process, through the services) ----------------------------------------------
 
 
-def reset() -> None:
-    """Removes what an earlier run left in a persistent database (cycles first: they protect the
-    employees they rate). The bench agency's audit trail goes too, before the users: a deleted
-    user leaves its events with no actor, which no longer match their hashes."""
-    Cycle.objects.filter(agency__code=CODE).delete()
-    AuditEvent.objects.filter(agency__code=CODE).delete()
-    get_user_model().objects.filter(username__startswith=USER_PREFIX).delete()
-
-
 def setup(employees: int, seed: int) -> tuple[Agency, Cycle, dict[int, str], dict[int, str]]:
     """The agency, a running cycle, a token per rater, and each form's complete draft body."""
-    reset()
-    agency = generate_agency(code=CODE, employees=employees, seed=seed, replace=True)
-    cycle = services.cycle_create(
-        agency=agency,
-        acting_user=None,
-        name="Bench throughput",
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 12, 31),
-        deadline=timezone.now() + dt.timedelta(days=1),
+    agency, cycle, raters = agency_with_running_cycle(
+        code=CODE, user_prefix=USER_PREFIX, employees=employees, seed=seed
     )
-    services.assignments_generate(cycle=cycle, acting_user=None)
-    cycle = services.cycle_start(cycle=cycle, acting_user=None)
-
-    # Sign-ins for the raters, made in bulk: employee_login_create hashes a password per user,
-    # which takes minutes at this size and is not what is measured. No usable password.
-    raters = Employee.objects.filter(
-        pk__in=RaterAssignment.objects.filter(cycle=cycle).values("rater_id")
-    ).order_by("pk")
-    user_model = get_user_model()
-    with transaction.atomic():
-        users = []
-        for e in raters:
-            user = user_model(username=f"{USER_PREFIX}{e.nip}", first_name=e.name[:150])
-            user.set_unusable_password()
-            users.append(user)
-        user_model.objects.bulk_create(users)
-        users = list(user_model.objects.filter(username__startswith=USER_PREFIX).order_by("pk"))
-        by_name = {u.username: u for u in users}
-        Membership.objects.bulk_create(
-            [Membership(user=u, agency=agency, role=Membership.Role.EMPLOYEE) for u in users]
-        )
-        linked = []
-        for e in raters:
-            e.user = by_name[f"{USER_PREFIX}{e.nip}"]
-            linked.append(e)
-        Employee.objects.bulk_update(linked, ["user"], batch_size=1000)
-        # Every rater has read the cycle's purpose (a draft or submit is refused before that).
-        Acknowledgement.objects.bulk_create(
-            [Acknowledgement(agency=agency, cycle=cycle, user=u) for u in users],
-            ignore_conflicts=True,
-        )
     tokens = {
         e.pk: token_create(agency=agency, user=e.user, name="bench", acting_user=None)[1]
-        for e in Employee.objects.filter(pk__in=[e.pk for e in raters]).select_related("user")
+        for e in raters
     }
     bodies = {}
     for a in RaterAssignment.objects.filter(cycle=cycle).select_related("ratee"):
@@ -264,57 +215,6 @@ def write_data(
         for pk in ids:
             f.write(f"{pk}\t{token_of[pk]}\t{bodies[pk]}\n")
     return path
-
-
-# --- the server -----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def get(port: int, path: str, timeout: float = 5) -> int:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        return conn.getresponse().status
-    finally:
-        conn.close()
-
-
-def start_server(port: int, workers: int, worker_class: str, log: Path) -> subprocess.Popen:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.bench_settings")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    cmd = [sys.executable, "-m", "gunicorn", "kinerja.wsgi:application"]
-    cmd += ["--bind", f"{HOST}:{port}", "--workers", str(workers)]
-    cmd += ["--worker-class", worker_class, "--timeout", "120", "--graceful-timeout", "5"]
-    cmd += ["--chdir", str(ROOT), "--log-level", "warning"]
-    with log.open("ab") as out:  # Django's own error log (tracebacks of 500s) goes to stderr
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({proc.returncode}):\n{log.read_text()[-2000:]}")
-        try:
-            if get(port, "/bench/ping/", timeout=2) == 200:
-                return proc
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop_server(proc)
-    raise RuntimeError("gunicorn did not answer within 60 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)  # the master stops its workers
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 # --- the load -------------------------------------------------------------------------------------
@@ -658,15 +558,10 @@ def main() -> None:
     finally:
         if proc is not None:
             stop_server(proc)
-        errors = log.read_text() if log.exists() else ""
+        errors = server_errors(log)
         shutil.rmtree(work, ignore_errors=True)  # holds the tokens
-        if "Traceback" in errors:
-            kinds = Counter(
-                x for x in errors.splitlines() if x and not x[0].isspace() and "Error" in x
-            )
-            print("server errors (last line of each traceback, with counts):")
-            for text, n in kinds.most_common(5):
-                print(f"  {n:5d}  {text[:160]}")
+        if errors:
+            print("\n".join(errors))
 
 
 if __name__ == "__main__":
