@@ -226,8 +226,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # No inline script anywhere (behaviour lives in kinerja/core/static/kinerja/kinerja.js). Inline
-# styles stay allowed: progress bars set their width in a style attribute and matplotlib's SVG
-# charts carry a <style> element; styles cannot run code.
+# styles stay allowed: progress bars set their width in a style attribute; styles cannot run
+# code.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
