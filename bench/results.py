@@ -19,7 +19,6 @@ process and show its VmHWM so far. Last, the growth from the smallest to the lar
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
 import json
 import os
@@ -41,7 +40,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Avg, Count  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from served import running_cycle  # noqa: E402
 
 from kinerja.assessment import services  # noqa: E402
 from kinerja.assessment.models import Cycle, ResponseItem  # noqa: E402
@@ -105,16 +104,7 @@ def prepared_cycle(n: int, seed: int) -> Cycle:
         Cycle.objects.filter(agency=agency).delete()
         AuditEvent.objects.filter(agency=agency).delete()
     agency = generate_agency(code=code, employees=n, seed=seed, replace=True)
-    cycle = services.cycle_create(
-        agency=agency,
-        acting_user=None,
-        name="Bench results",
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 12, 31),
-        deadline=timezone.now() + dt.timedelta(days=30),
-    )
-    services.assignments_generate(cycle=cycle, acting_user=None)
-    cycle = services.cycle_start(cycle=cycle, acting_user=None)
+    cycle = running_cycle(agency, "Bench results", days=30)
     simulate_responses(cycle=cycle, seed=seed)
     return services.cycle_transition(cycle=cycle, action="close", acting_user=None)
 

@@ -34,6 +34,20 @@ HOST = "127.0.0.1"
 # --- setup (in this process, through the services) ----------------------------------------------
 
 
+def running_cycle(agency: Agency, name: str, *, days: int) -> Cycle:
+    """A cycle of 2026 over the whole agency, its raters generated, started; due in `days`."""
+    cycle = services.cycle_create(
+        agency=agency,
+        acting_user=None,
+        name=name,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        deadline=timezone.now() + dt.timedelta(days=days),
+    )
+    services.assignments_generate(cycle=cycle, acting_user=None)
+    return services.cycle_start(cycle=cycle, acting_user=None)
+
+
 def reset(code: str, user_prefix: str) -> None:
     """Removes what an earlier run left in a persistent database (cycles first: they protect the
     employees they rate). The bench agency's audit trail goes too, before the users: a deleted
@@ -56,16 +70,7 @@ def agency_with_running_cycle(
     measured."""
     reset(code, user_prefix)
     agency = generate_agency(code=code, employees=employees, seed=seed, replace=True)
-    cycle = services.cycle_create(
-        agency=agency,
-        acting_user=None,
-        name="Bench",
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 12, 31),
-        deadline=timezone.now() + dt.timedelta(days=1),
-    )
-    services.assignments_generate(cycle=cycle, acting_user=None)
-    cycle = services.cycle_start(cycle=cycle, acting_user=None)
+    cycle = running_cycle(agency, "Bench", days=1)
 
     raters = list(
         Employee.objects.filter(
