@@ -152,6 +152,12 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is miss
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Background jobs' uploads and outputs (kinerja/jobs): outside the web root, handed out only
+    # by a view that checks who asks.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "private")},
+    },
 }
 WHITENOISE_USE_FINDERS = True  # serves straight from the packages when collectstatic was not run
 MEDIA_ROOT = VAR_DIR / "media"  # uploads live outside the web root and are never served directly

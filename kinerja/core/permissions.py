@@ -153,6 +153,18 @@ def can_manage_jobs(user: Any, agency: Agency | None) -> bool:
     return _has_role(user, agency, Membership.Role.ADMIN)
 
 
+def can_view_job(user: Any, job: Any) -> bool:
+    """One job's progress and its output file: the agency's HR admin, and whoever started it (a
+    supervisor's team export, say)."""
+    if can_manage_jobs(user, job.agency):
+        return True
+    return bool(
+        is_member(user, job.agency)
+        and getattr(user, "is_authenticated", False)
+        and job.started_by_id == user.pk
+    )
+
+
 def can_view_agency_results(user: Any, agency: Agency | None) -> bool:
     """Heatmaps, distribution, calibration, flagged items and exports: HR admin and leadership."""
     return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -43,16 +44,20 @@ def job_start(
     target_id: int,
     target_name: str,
     acting_user: Any,
+    key: str = "",
+    params: dict[str, Any] | None = None,
+    input_file: File | None = None,
     inline: bool = False,
     echo: Progress | None = None,
 ) -> tuple[Job, bool]:
-    """(job, created): a new queued job, or the one already queued or running for the same kind
-    and target (a second click joins it). The task is enqueued once the row is committed; with
+    """(job, created): a new queued job, or the one already queued or running for the same kind,
+    target and key (a second click joins it). `params` are the work's arguments and
+    `input_file` the upload it reads (kept in the private storage). The task is enqueued once the row is committed; with
     `inline` (small work, see inline_limit) it runs here and now, through the same job_run."""
     if kind not in RUNNERS:
         raise KinerjaError("invalid", _("Jenis pekerjaan tidak dikenal."))
     running = Job.objects.filter(
-        agency=agency, kind=kind, target_id=target_id, state__in=Job.ACTIVE
+        agency=agency, kind=kind, target_id=target_id, key=key, state__in=Job.ACTIVE
     ).first()
     if running is not None:
         if running.state == Job.State.RUNNING and running.updated_at < timezone.now() - STALE:
@@ -66,9 +71,13 @@ def job_start(
                 kind=kind,
                 target_id=target_id,
                 target_name=target_name[:200],
+                key=key,
+                params=params or {},
                 started_by=user_or_none(acting_user),
                 stage=_("Menunggu giliran"),
             )
+            if input_file is not None:
+                job.input_file.save(input_file.name or "upload", input_file, save=True)
             audit_record(
                 agency=agency,
                 acting_user=acting_user,
@@ -79,7 +88,7 @@ def job_start(
             )
     except IntegrityError:  # another request started it a moment ago: join that one
         return Job.objects.get(
-            agency=agency, kind=kind, target_id=target_id, state__in=Job.ACTIVE
+            agency=agency, kind=kind, target_id=target_id, key=key, state__in=Job.ACTIVE
         ), False
     if inline:
         return job_run(job.pk, echo=echo), True

@@ -8,5 +8,6 @@ app_name = "jobs"
 urlpatterns = [
     path("", views.job_list, name="list"),
     path("<int:job_id>/", views.job_detail, name="detail"),
+    path("<int:job_id>/unduh/", views.job_download, name="download"),
     path("<int:job_id>/batal/", views.job_cancel, name="cancel"),
 ]

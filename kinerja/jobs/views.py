@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,11 +37,29 @@ def job_list(request: AgencyRequest) -> HttpResponse:
     )
 
 
-@manage
-def job_detail(request: AgencyRequest, job_id: int) -> HttpResponse:
+def _visible_job(request: AgencyRequest, job_id: int) -> Job:
     job = get_for_agency_or_404(Job.objects.select_related("started_by"), request.agency, pk=job_id)
+    if not permissions.can_view_job(request.user, job):
+        raise Http404
+    return job
+
+
+@agency_required(permissions.is_member)
+def job_detail(request: AgencyRequest, job_id: int) -> HttpResponse:
+    job = _visible_job(request, job_id)
     template = "jobs/_progress.html" if getattr(request, "htmx", False) else "jobs/detail.html"
     return render(request, template, {"job": job})
+
+
+@agency_required(permissions.is_member)
+def job_download(request: AgencyRequest, job_id: int) -> FileResponse:
+    """The file a job made (an export, a ZIP of reports), to whoever may see the job."""
+    job = _visible_job(request, job_id)
+    if job.state != Job.State.DONE or not job.output_file:
+        raise Http404
+    return FileResponse(
+        job.output_file.open("rb"), as_attachment=True, filename=job.output_name or None
+    )
 
 
 @manage
