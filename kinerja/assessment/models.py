@@ -322,3 +322,23 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rater_id} {self.sent_on}"
+
+
+class Announcement(models.Model):
+    """The cycle's announcement e-mail reached one participant: never sent to them again."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="announcements")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(max_length=254)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pengumuman siklus")
+        verbose_name_plural = _("pengumuman siklus")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "employee"], name="one_announcement_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} @ {self.cycle_id}"
