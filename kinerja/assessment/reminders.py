@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,13 @@ def reminder_text(*, cycle: Cycle, open_forms: int) -> tuple[str, str]:
         "cycle": cycle.name,
         "deadline": deadline_text(cycle.deadline),
         "url": base_url() + TASKS_PATH,
+    }
+    body += "\n\n" + _(
+        "Untuk apa penilaian ini, siapa melihat apa, dan cara mengajukan keberatan: "
+        "%(purpose)s\nPertanyaan umum (FAQ): %(faq)s"
+    ) % {
+        "purpose": base_url() + reverse("assessment:cycle_purpose", args=[cycle.pk]),
+        "faq": base_url() + reverse("assessment:faq"),
     }
     return subject, body
 
@@ -137,9 +145,12 @@ def send_reminders(
 
 
 def reminders_job(job: Any, progress: Callable[[str, int], None]) -> tuple[str, str]:
-    """The background job "Kirim pengingat" (kinerja/jobs): (message, where to look)."""
-    from django.urls import reverse
+    """The background job "Kirim pengingat" (kinerja/jobs): (message, where to look); with the
+    key `announce` it sends the cycle's announcement instead (announcements.py)."""
+    from .announcements import ANNOUNCE_KEY, announcement_job
 
+    if job.key == ANNOUNCE_KEY:  # the cycle's announcement shares this kind of job
+        return announcement_job(job, progress)
     cycle = Cycle.objects.get(pk=job.target_id, agency_id=job.agency_id)
     sent = send_reminders(cycle=cycle, acting_user=job.started_by, progress=progress)
     message = (

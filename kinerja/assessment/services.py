@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -22,6 +23,7 @@ from kinerja.scoring.errors import ScoringInputError
 from kinerja.scoring.policy import MIN_ANONYMOUS_RATERS, check_policy
 
 from . import texts
+from .announcements import announce_started_cycle
 from .assignment import Person, Rules, plan_assignments
 from .models import (
     Acknowledgement,
@@ -308,7 +310,8 @@ def _competency_item(c: Competency) -> dict[str, Any]:
 
 @transaction.atomic
 def cycle_start(*, cycle: Cycle, acting_user: Any) -> Cycle:
-    """draf → berjalan: freezes the framework version, the items and the position standards."""
+    """draf → berjalan: freezes the framework version, the items and the position standards;
+    after the commit the participants get the cycle's announcement (once each)."""
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != Cycle.Status.DRAFT:
         raise KinerjaError("bad_transition", _("Hanya siklus berstatus draf yang dapat dimulai."))
@@ -335,6 +338,11 @@ def cycle_start(*, cycle: Cycle, acting_user: Any) -> Cycle:
         summary=cycle.name,
         before={"status": "draf"},
         after={"status": cycle.status, "framework": cycle.framework_id, "items": len(cycle.items)},
+    )
+    # Once the start is committed, every participant is told (announcements.py): never from
+    # inside this transaction, so a start that rolls back mails nobody.
+    transaction.on_commit(
+        partial(announce_started_cycle, cycle_id=cycle.pk, acting_user=acting_user), robust=True
     )
     return cycle
 
