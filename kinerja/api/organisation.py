@@ -10,11 +10,14 @@ from ninja.pagination import paginate
 from kinerja.core import permissions
 from kinerja.core.errors import KinerjaError, NotFound
 from kinerja.core.tenancy import get_for_agency
+from kinerja.jobs.files import goes_to_job, import_job_start
+from kinerja.jobs.models import Job
 from kinerja.organisation import selectors, services
 from kinerja.organisation.importing import employees_import
 from kinerja.organisation.models import Employee, OrgUnit, Position
 
 from .common import InputSchema, Pages, require
+from .jobs import JobOut, job_out
 from .urls import api
 
 router = Router(tags=["organisasi"])
@@ -322,14 +325,32 @@ def delete_employee(request: HttpRequest, employee_id: int):
     return Status(204, None)
 
 
-@router.post("/employees/import", response={200: ImportOut, 422: ImportOut})
-def import_employees(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False):
-    """All-or-nothing import of an XLSX/CSV file (see docs/import.md); 422 lists every row error."""
+@router.post("/employees/import", response={200: ImportOut, 202: JobOut, 422: ImportOut})
+def import_employees(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = False,
+    background: Form[bool] = False,
+):
+    """All-or-nothing import of an XLSX/CSV file (see docs/import.md); 422 lists every row error.
+    A file above the inline limit (or any, with `background`) becomes a job: 202 with the job,
+    whose state, report and error report are read at /api/v1/jobs/{id}."""
     agency = require(request, permissions.can_manage_organisation)
+    data, filename = file.read(), file.name or ""
+    if goes_to_job(data, filename, background=background):
+        job = import_job_start(
+            agency=agency,
+            kind=Job.Kind.EMPLOYEES_IMPORT,
+            data=data,
+            filename=filename,
+            acting_user=request.user,
+            dry_run=dry_run,
+        )
+        return Status(202, job_out(job))
     report = employees_import(
         agency=agency,
-        data=file.read(),
-        filename=file.name or "",
+        data=data,
+        filename=filename,
         acting_user=request.user,
         dry_run=dry_run,
     )

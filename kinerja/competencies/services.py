@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -255,10 +256,14 @@ def standards_import(
     filename: str,
     acting_user: Any,
     dry_run: bool = False,
+    progress: Callable[[str, int], None] | None = None,
 ) -> tuple[list[RowError], int]:
-    """Imports `jabatan, kode_kompetensi, level` rows all-or-nothing; returns (errors, rows changed)."""
+    """Imports `jabatan, kode_kompetensi, level` rows all-or-nothing; returns (errors, rows changed).
+    `progress(stage, percent)` hears of each step (a background job's page)."""
     from django.conf import settings
 
+    tell = progress or (lambda stage, percent: None)
+    tell(_("Membaca berkas"), 5)
     table = read_table(
         data,
         filename,
@@ -270,7 +275,13 @@ def standards_import(
     errors: list[RowError] = []
     plan: dict[int, dict[str, int | None]] = {}
     seen: dict[tuple[str, str], int] = {}
-    for number, raw in table.rows:
+    total = len(table.rows)
+    for index, (number, raw) in enumerate(table.rows):
+        if index % 2000 == 0:
+            tell(
+                _("Memeriksa baris %(n)d dari %(total)d") % {"n": index, "total": total},
+                15 + 45 * index // max(total, 1),
+            )
         name = str(raw.get("jabatan") or "").strip()
         code = str(raw.get("kode_kompetensi") or "").strip().upper()
         level_raw = raw.get("level")
@@ -311,10 +322,13 @@ def standards_import(
             plan.setdefault(position.pk, {})[code] = level
     if errors:
         return errors, 0
+    tell(_("Uji coba penyimpanan") if dry_run else _("Menyimpan"), 70)
     changed = 0
     by_pk = {p.pk: p for p in positions.values()}
     with transaction.atomic():
-        for position_pk, levels in plan.items():
+        for done, (position_pk, levels) in enumerate(plan.items()):
+            if done % 200 == 0:
+                tell(_("Menyimpan standar jabatan"), 70 + 25 * done // max(len(plan), 1))
             position = by_pk[position_pk]
             before = dict(
                 PositionStandard.objects.filter(position=position).values_list(
@@ -327,3 +341,40 @@ def standards_import(
                     agency=agency, position=position, levels=dict(levels), acting_user=acting_user
                 )
     return [], changed
+
+
+def standards_import_summary(errors: list[RowError], changed: int, *, dry_run: bool) -> str:
+    if errors:
+        return _("Impor dibatalkan: %(n)d kesalahan, tidak ada data yang diubah.") % {
+            "n": len(errors)
+        }
+    if dry_run:
+        return _("Uji coba (tidak disimpan): %(n)d standar akan berubah.") % {"n": changed}
+    return _("Impor berhasil: %(n)d standar berubah.") % {"n": changed}
+
+
+def standards_import_job(job: Any, progress: Callable[[str, int], None]) -> tuple[str, str]:
+    """The background job "Impor standar kompetensi jabatan" (kinerja/jobs): the kept upload
+    imported all or nothing; its report stays on the job."""
+    from django.urls import reverse
+
+    from kinerja.jobs.files import import_outcome, read_input
+
+    data, filename = read_input(job)
+    dry_run = bool(job.params.get("dry_run"))
+    errors, changed = standards_import(
+        agency=job.agency,
+        data=data,
+        filename=filename,
+        acting_user=job.started_by,
+        dry_run=dry_run,
+        progress=progress,
+    )
+    message = import_outcome(
+        job,
+        ok=not errors,
+        summary=standards_import_summary(errors, changed, dry_run=dry_run),
+        errors=errors,
+        report_name="kesalahan-impor-standar.xlsx",
+    )
+    return message, "" if dry_run else reverse("competencies:framework")

@@ -14,6 +14,8 @@ from kinerja.core.spreadsheets import write_xlsx
 from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required
+from kinerja.jobs.files import goes_to_job, import_job_start
+from kinerja.jobs.models import Job
 from kinerja.organisation.models import Position
 
 from . import selectors, services
@@ -131,21 +133,34 @@ def standard_edit(request: AgencyRequest, pk: int) -> HttpResponse:
 def import_standards(request: AgencyRequest) -> HttpResponse:
     form = StandardImportForm(request.POST or None, request.FILES or None)
     errors, changed, error = None, None, None
+    dry_run = request.POST.get("dry_run") == "on"
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
+            if goes_to_job(data, upload.name):  # a large file: a job, followed on its page
+                job = import_job_start(
+                    agency=request.agency,
+                    kind=Job.Kind.STANDARDS_IMPORT,
+                    data=data,
+                    filename=upload.name,
+                    acting_user=request.user,
+                    dry_run=dry_run,
+                )
+                return redirect("jobs:detail", job_id=job.pk)
             errors, changed = services.standards_import(
                 agency=request.agency,
-                data=upload.read(),
+                data=data,
                 filename=upload.name,
                 acting_user=request.user,
+                dry_run=dry_run,
             )
         except KinerjaError as exc:
             error = exc
     return render(
         request,
         "competencies/import_standards.html",
-        {"form": form, "errors": errors, "changed": changed, "error": error},
+        {"form": form, "errors": errors, "changed": changed, "error": error, "dry_run": dry_run},
     )
 
 

@@ -3,6 +3,7 @@ approve or return) and realisations with evidence. Each writes an audit event.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -175,9 +176,13 @@ def trainings_import(
     filename: str,
     acting_user: Any,
     dry_run: bool = False,
+    progress: Callable[[str, int], None] | None = None,
 ) -> TrainingImportReport:
     """Imports catalog rows (`kode, nama, jalur, metode, jp, kompetensi, [level_min, level_max,
-    penyelenggara, biaya, keterangan]`), matched by code: all or nothing, every error reported."""
+    penyelenggara, biaya, keterangan]`), matched by code: all or nothing, every error reported.
+    `progress(stage, percent)` hears of each step (a background job's page)."""
+    tell = progress or (lambda stage, percent: None)
+    tell(_("Membaca berkas"), 5)
     table = read_table(
         data,
         filename,
@@ -199,7 +204,13 @@ def trainings_import(
     }
     seen: dict[str, int] = {}
     planned: list[dict[str, Any]] = []
-    for number, raw in table.rows:
+    total = len(table.rows)
+    for index, (number, raw) in enumerate(table.rows):
+        if index % 1000 == 0:
+            tell(
+                _("Memeriksa baris %(n)d dari %(total)d") % {"n": index, "total": total},
+                15 + 45 * index // max(total, 1),
+            )
         cost_raw = raw.get("biaya")
         cost = None
         if cost_raw not in (None, ""):
@@ -247,9 +258,12 @@ def trainings_import(
         planned.append(values)
     if report.errors:
         return report
+    tell(_("Uji coba penyimpanan") if dry_run else _("Menyimpan"), 70)
     existing = {t.code: t for t in Training.objects.filter(agency=agency)}
     with transaction.atomic():
-        for values in planned:
+        for done, values in enumerate(planned):
+            if done % 500 == 0:
+                tell(_("Menyimpan katalog"), 70 + 25 * done // max(len(planned), 1))
             current = existing.get(values["code"])
             if current is not None and all(getattr(current, k) == v for k, v in values.items()):
                 report.unchanged += 1
@@ -262,6 +276,46 @@ def trainings_import(
                 training_save(agency=agency, acting_user=acting_user, training=current, **values)
         report.applied = not dry_run
     return report
+
+
+def trainings_import_summary(report: TrainingImportReport, *, dry_run: bool) -> str:
+    if report.errors:
+        return _("Impor dibatalkan: %(n)d kesalahan, tidak ada data yang diubah.") % {
+            "n": len(report.errors)
+        }
+    verb = _("Uji coba (tidak disimpan)") if dry_run else _("Impor berhasil")
+    return f"{verb}: " + _("%(c)d kegiatan baru, %(u)d diperbarui, %(s)d tidak berubah.") % {
+        "c": report.created,
+        "u": report.updated,
+        "s": report.unchanged,
+    }
+
+
+def trainings_import_job(job: Any, progress: Callable[[str, int], None]) -> tuple[str, str]:
+    """The background job "Impor katalog pelatihan" (kinerja/jobs): the kept upload imported
+    all or nothing; its report stays on the job."""
+    from django.urls import reverse
+
+    from kinerja.jobs.files import import_outcome, read_input
+
+    data, filename = read_input(job)
+    dry_run = bool(job.params.get("dry_run"))
+    report = trainings_import(
+        agency=job.agency,
+        data=data,
+        filename=filename,
+        acting_user=job.started_by,
+        dry_run=dry_run,
+        progress=progress,
+    )
+    message = import_outcome(
+        job,
+        ok=report.ok,
+        summary=trainings_import_summary(report, dry_run=dry_run),
+        errors=report.errors,
+        report_name="kesalahan-impor-katalog.xlsx",
+    )
+    return message, "" if dry_run else reverse("development:catalog")
 
 
 # --- plans -------------------------------------------------------------------------------------

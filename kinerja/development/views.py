@@ -24,6 +24,8 @@ from kinerja.core.errors import KinerjaError
 from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required, show_error
+from kinerja.jobs.files import goes_to_job, import_job_start
+from kinerja.jobs.models import Job
 from kinerja.organisation.models import Employee
 
 from . import exports, selectors, services
@@ -169,10 +171,21 @@ def catalog_import(request: AgencyRequest) -> HttpResponse:
     error = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
+            if goes_to_job(data, upload.name):  # a large file: a job, followed on its page
+                job = import_job_start(
+                    agency=request.agency,
+                    kind=Job.Kind.CATALOG_IMPORT,
+                    data=data,
+                    filename=upload.name,
+                    acting_user=request.user,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+                return redirect("jobs:detail", job_id=job.pk)
             report = services.trainings_import(
                 agency=request.agency,
-                data=upload.read(),
+                data=data,
                 filename=upload.name,
                 acting_user=request.user,
                 dry_run=form.cleaned_data["dry_run"],

@@ -34,6 +34,15 @@ STALE = timedelta(minutes=10)  # a running job with no progress for this long lo
 RUNNERS: dict[str, str] = {
     Job.Kind.RESULTS_COMPUTE: "kinerja.results.services.compute_job",
     Job.Kind.REMINDERS: "kinerja.assessment.reminders.reminders_job",
+    Job.Kind.EMPLOYEES_IMPORT: "kinerja.organisation.importing.employees_import_job",
+    Job.Kind.STANDARDS_IMPORT: "kinerja.competencies.services.standards_import_job",
+    Job.Kind.CATALOG_IMPORT: "kinerja.development.services.trainings_import_job",
+    Job.Kind.RESULTS_EXPORT: "kinerja.results.exports.results_export_job",
+    Job.Kind.PROGRESS_EXPORT: "kinerja.assessment.exports.progress_export_job",
+    Job.Kind.TALENT_EXPORT: "kinerja.talent.jobs.talent_export_job",
+    Job.Kind.NEEDS_EXPORT: "kinerja.development.exports.needs_export_job",
+    Job.Kind.CANDIDATES: "kinerja.talent.jobs.candidates_job",
+    Job.Kind.PDF_BATCH: "kinerja.reports.services.pdf_batch_job",
 }
 
 

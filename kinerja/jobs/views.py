@@ -53,9 +53,10 @@ def job_detail(request: AgencyRequest, job_id: int) -> HttpResponse:
 
 @agency_required(permissions.is_member)
 def job_download(request: AgencyRequest, job_id: int) -> FileResponse:
-    """The file a job made (an export, a ZIP of reports), to whoever may see the job."""
+    """The file a job made (an export, a ZIP of reports; a failed import's error report), to
+    whoever may see the job."""
     job = _visible_job(request, job_id)
-    if job.state != Job.State.DONE or not job.output_file:
+    if job.state not in (Job.State.DONE, Job.State.FAILED) or not job.output_file:
         raise Http404
     return FileResponse(
         job.output_file.open("rb"), as_attachment=True, filename=job.output_name or None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -288,9 +289,13 @@ def employees_import(
     filename: str,
     acting_user: Any,
     dry_run: bool = False,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ImportReport:
-    """Validates the whole file; writes nothing unless every row is valid (and not dry_run)."""
+    """Validates the whole file; writes nothing unless every row is valid (and not dry_run).
+    `progress(stage, percent)` hears of each step (a background job's page)."""
+    tell = progress or (lambda stage, percent: None)
     report = ImportReport(dry_run=dry_run)
+    tell(_("Membaca berkas"), 5)
     table = read_table(
         data,
         filename,
@@ -300,10 +305,16 @@ def employees_import(
     )
     report.rows = len(table.rows)
     rows: list[_Row] = []
-    for number, raw in table.rows:
+    for index, (number, raw) in enumerate(table.rows):
+        if index % 2000 == 0:
+            tell(
+                _("Memeriksa baris %(n)d dari %(total)d") % {"n": index, "total": report.rows},
+                15 + 45 * index // max(report.rows, 1),
+            )
         row = _parse_row(number, raw, report.errors)
         if row is not None:
             rows.append(row)
+    tell(_("Memeriksa NIP, unit, jabatan dan atasan"), 60)
 
     seen: dict[str, int] = {}
     for row in rows:
@@ -422,6 +433,7 @@ def employees_import(
         )
         return report
 
+    tell(_("Uji coba penyimpanan") if dry_run else _("Menyimpan"), 75)
     _plan_and_apply(
         agency=agency,
         rows=rows,
@@ -661,3 +673,36 @@ TEMPLATE_EXAMPLE = [
 
 def import_template_xlsx() -> bytes:
     return write_xlsx(COLUMNS, TEMPLATE_EXAMPLE, title="pegawai", notes=TEMPLATE_NOTES)
+
+
+def employees_import_job(job: Any, progress: Callable[[str, int], None]) -> tuple[str, str]:
+    """The background job "Impor pegawai" (kinerja/jobs): the kept upload read again and
+    imported all or nothing, as the page would; its report stays on the job."""
+    from django.urls import reverse
+
+    from kinerja.jobs.files import import_outcome, read_input
+
+    data, filename = read_input(job)
+    report = employees_import(
+        agency=job.agency,
+        data=data,
+        filename=filename,
+        acting_user=job.started_by,
+        dry_run=bool(job.params.get("dry_run")),
+        progress=progress,
+    )
+    lines = report.lines()
+    details = []
+    if report.ok and report.units_created:
+        details.append(_("Unit baru: %(u)s") % {"u": ", ".join(report.units_created)})
+    if report.ok and report.positions_created:
+        details.append(_("Jabatan baru: %(j)s") % {"j": ", ".join(report.positions_created)})
+    message = import_outcome(
+        job,
+        ok=report.ok,
+        summary=lines[0],
+        errors=report.errors,
+        details=details,
+        report_name="kesalahan-impor-pegawai.xlsx",
+    )
+    return message, "" if report.dry_run else reverse("organisation:employee_list")

@@ -19,6 +19,8 @@ from kinerja.core.errors import KinerjaError
 from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required
+from kinerja.jobs.files import goes_to_job, import_job_start
+from kinerja.jobs.models import Job
 
 from . import selectors, services
 from .forms import AgencyForm, EmployeeForm, ImportForm, PositionForm, UnitForm
@@ -98,11 +100,15 @@ def home(request: AgencyRequest) -> HttpResponse:
     if permissions.can_view_all_employees(request.user, agency):
         context["stats"] = selectors.agency_stats(agency=agency)
     if agency is not None:
-        from kinerja.assessment.selectors import open_forms_count, running_cycles
+        from kinerja.assessment.expectations import expectations_of
+        from kinerja.assessment.selectors import running_cycles
 
         context["running_cycles"] = list(running_cycles(agency=agency))
-        context["open_forms"] = open_forms_count(rater=employee) if employee else 0
         context["can_view_progress"] = permissions.can_view_cycle_progress(request.user, agency)
+        if employee is not None and employee.agency_id == agency.pk:
+            context["expectations"] = expectations_of(
+                employee=employee, user=request.user, has_team=bool(context["team_size"])
+            )
     return render(request, "organisation/home.html", context)
 
 
@@ -341,10 +347,21 @@ def import_employees(request: AgencyRequest) -> HttpResponse:
     error = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
+            if goes_to_job(data, upload.name):  # a large file: a job, followed on its page
+                job = import_job_start(
+                    agency=request.agency,
+                    kind=Job.Kind.EMPLOYEES_IMPORT,
+                    data=data,
+                    filename=upload.name,
+                    acting_user=request.user,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+                return redirect("jobs:detail", job_id=job.pk)
             report = employees_import(
                 agency=request.agency,
-                data=upload.read(),
+                data=data,
                 filename=upload.name,
                 acting_user=request.user,
                 dry_run=form.cleaned_data["dry_run"],

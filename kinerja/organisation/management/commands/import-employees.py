@@ -1,11 +1,10 @@
-"""`kinerja import-employees FILE --agency CODE [--dry-run]`: the web import, from the shell."""
+"""`kinerja import-employees FILE --agency CODE [--dry-run] [--background]`: the web import,
+from the shell; in the foreground with a progress bar, or queued as a background job."""
 
-from pathlib import Path
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
-from kinerja.core.errors import KinerjaError
-from kinerja.core.models import Agency
+from kinerja.jobs.cli import import_arguments, import_command
+from kinerja.jobs.models import Job
 from kinerja.organisation.importing import employees_import
 
 
@@ -13,28 +12,18 @@ class Command(BaseCommand):
     help = "Impor pegawai dari berkas XLSX/CSV (semua atau tidak sama sekali)."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--agency", required=True, help="kode instansi")
-        parser.add_argument("--dry-run", action="store_true", help="periksa saja, jangan simpan")
+        import_arguments(parser)
 
     def handle(self, *args, **options):
-        path: Path = options["file"]
-        agency = Agency.objects.filter(code=options["agency"]).first()
-        if agency is None:
-            raise CommandError(f"Instansi dengan kode {options['agency']!r} tidak ditemukan.")
-        if not path.is_file():
-            raise CommandError(f"Berkas {path} tidak ditemukan.")
-        try:
+        def run(agency, data, filename, progress):
             report = employees_import(
                 agency=agency,
-                data=path.read_bytes(),
-                filename=path.name,
+                data=data,
+                filename=filename,
                 acting_user=None,
                 dry_run=options["dry_run"],
+                progress=progress,
             )
-        except KinerjaError as error:
-            raise CommandError(error.message) from error
-        for line in report.lines():
-            self.stdout.write(line)
-        if not report.ok:
-            raise CommandError(f"{len(report.errors)} kesalahan; tidak ada data yang diubah.")
+            return report.ok, report.lines(), len(report.errors)
+
+        import_command(self, options, kind=Job.Kind.EMPLOYEES_IMPORT, run=run)
