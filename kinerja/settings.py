@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "kinerja.api",
     "kinerja.demo",
     "kinerja.jobs",
+    "kinerja.dialogue",
+    "kinerja.survey",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -513,11 +513,13 @@ def test_peer_proposal_then_approval_creates_a_proposed_peer_assignment(client, 
     signed_in(client, world.staff, cycle)
     tasks = client.get(reverse("assessment:my_tasks")).content.decode()
     options = dict(re.findall(r'<option value="(\d+)">([^<]+)</option>', tasks))
-    assert str(dewi.pk) in options
     assert str(world.staff_employee.pk) not in options  # not oneself
     # Current raters stay in the list: leaving them out would reveal the anonymous ones.
     assert str(world.peer_employee.pk) in options
     assert str(world.outsider_employee.pk) not in options
+    # Dewi works in another unit: a search finds her.
+    found = client.get(reverse("assessment:my_tasks"), {"rekan": "Dewi"}).content.decode()
+    assert str(dewi.pk) in dict(re.findall(r'<option value="(\d+)">([^<]+)</option>', found))
 
     propose = reverse("assessment:peer_propose", args=[cycle.pk])
     client.post(propose, {"peer": dewi.pk})
@@ -537,6 +539,90 @@ def test_peer_proposal_then_approval_creates_a_proposed_peer_assignment(client, 
 
     signed_in(client, dewi.user)
     assert form_url(created) in client.get(reverse("assessment:my_tasks")).content.decode()
+
+
+def _peer_options(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<option value="(\d+)">([^<]+)</option>', html))
+
+
+def test_peer_choices_are_the_own_unit_and_a_search_finds_the_rest(client, world, cycle):
+    far = make_employee(
+        world.agency, unit=world.unit, position=world.staff_position, name="Wulan Seberang"
+    )
+    signed_in(client, world.staff, cycle)
+    url = reverse("assessment:my_tasks")
+    own_unit = _peer_options(client.get(url).content.decode())
+    assert str(far.pk) not in own_unit  # another unit: not listed until searched
+    assert all(
+        Employee.objects.get(pk=int(pk)).unit_id == world.staff_employee.unit_id for pk in own_unit
+    )
+
+    by_name = _peer_options(client.get(url, {"rekan": "wulan"}).content.decode())
+    assert by_name == {str(far.pk): f"Wulan Seberang — {world.staff_position.name}"}
+    by_nip = _peer_options(client.get(url, {"rekan": far.nip[:14]}).content.decode())
+    assert str(far.pk) in by_nip
+    assert str(world.outsider_employee.pk) not in _peer_options(
+        client.get(url, {"rekan": "Orang Luar"}).content.decode()
+    )  # another agency's people are never offered
+    nothing = client.get(url, {"rekan": "tidak-ada-yang-bernama-begini"}).content.decode()
+    assert _peer_options(nothing) == {} and "tidak ada yang cocok" in nothing
+
+
+def test_peer_search_answers_htmx_with_the_list_only(client, world, cycle):
+    far = make_employee(
+        world.agency, unit=world.unit, position=world.staff_position, name="Wulan Seberang"
+    )
+    signed_in(client, world.staff, cycle)
+    url = reverse("assessment:my_tasks")
+    response = client.get(url, {"rekan": "Wulan", "siklus": cycle.pk}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith(
+        f'<div class="flex-grow-1" style="min-width: 0" id="peer-choice-{cycle.pk}"'
+    )
+    assert "<html" not in html and _peer_options(html) == {
+        str(far.pk): f"Wulan Seberang — {world.staff_position.name}"
+    }
+    other = client.get(url, {"rekan": "Wulan", "siklus": 999999}, HTTP_HX_REQUEST="true")
+    assert other.status_code == 404
+
+
+def test_peer_choices_are_capped_and_say_there_are_more(client, world, cycle):
+    from kinerja.assessment.selectors import PEER_CHOICES
+
+    for i in range(PEER_CHOICES + 5):
+        make_employee(
+            world.agency, unit=world.subunit, position=world.staff_position, name=f"Teman {i:03d}"
+        )
+    signed_in(client, world.staff, cycle)
+    html = client.get(reverse("assessment:my_tasks"), {"rekan": "Teman"}).content.decode()
+    assert len(_peer_options(html)) == PEER_CHOICES
+    assert "persempit pencarian" in html
+    exact = client.get(reverse("assessment:my_tasks"), {"rekan": "Teman 007"}).content.decode()
+    assert list(_peer_options(exact).values()) == [f"Teman 007 — {world.staff_position.name}"]
+    assert "persempit pencarian" not in exact
+
+
+def test_my_tasks_query_count_does_not_grow_with_the_agency(
+    client, world, cycle, django_assert_num_queries
+):
+    signed_in(client, world.staff, cycle)
+    url = reverse("assessment:my_tasks")
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        small = client.get(url).content.decode()
+    Employee.objects.bulk_create(
+        Employee(
+            agency=world.agency,
+            nip=f"19900101201501{i:04d}",
+            name=f"Banyak {i}",
+            unit=world.unit if i % 2 else world.subunit,
+            position=world.staff_position,
+        )
+        for i in range(400)
+    )
+    with django_assert_num_queries(len(before)):
+        big = client.get(url).content.decode()
+    assert len(big) < len(small) + 30 * 200  # at most a capped list more, not 400 people
 
 
 def test_peer_proposal_can_be_rejected_with_a_note(client, world, cycle):

@@ -25,6 +25,27 @@ def running_cycles(*, agency: Agency) -> QuerySet[Cycle]:
     return Cycle.objects.filter(agency=agency, status=Cycle.Status.RUNNING).order_by("deadline")
 
 
+PEER_CHOICES = 30  # colleagues offered at once for a peer proposal; a search finds the rest
+
+
+def peer_candidates(*, me: Employee, query: str = "", limit: int = PEER_CHOICES) -> list[Employee]:
+    """Colleagues `me` may propose as a peer rater: their own unit's, or with `query` anyone of
+    the agency whose name holds it or whose NIP starts with it; at most `limit` + 1 (the extra
+    one says "search to find more"). Current raters are not left out: that would reveal who
+    the anonymous ones are."""
+    rows = (
+        Employee.objects.filter(agency_id=me.agency_id, is_active=True)
+        .exclude(pk=me.pk)
+        .select_related("unit", "position")
+    )
+    query = query.strip()[:100]
+    if query:
+        rows = rows.filter(Q(name__icontains=query) | Q(nip__startswith=query.replace(" ", "")))
+    else:
+        rows = rows.filter(unit_id=me.unit_id)
+    return list(rows.order_by("unit__name", "name", "pk")[: limit + 1])
+
+
 def has_acknowledged(*, cycle: Cycle, user) -> bool:
     return Acknowledgement.objects.filter(cycle=cycle, user=user).exists()
 

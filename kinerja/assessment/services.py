@@ -659,22 +659,31 @@ def acknowledge(*, cycle: Cycle, user: Any) -> Acknowledgement:
     return ack
 
 
-def _share_cycle_state(cycle: Cycle) -> None:
-    """Re-reads the cycle's status and deadline under a shared lock (PostgreSQL): saves of one
-    cycle share it and never wait for each other, while a close (FOR UPDATE) waits for the saves
-    in flight and a save arriving after the close sees it. Elsewhere (SQLite: one writer at a
-    time) a fresh read does the same."""
+def _lock_assignment(assignment: RaterAssignment) -> None:
+    """Locks the assignment's row (saves of one form queue) and re-reads its cycle's status and
+    deadline under a shared lock, in one statement on PostgreSQL: saves of one cycle share the
+    cycle row and never wait for each other, while a close (FOR UPDATE) waits for the saves in
+    flight and a save arriving after the close sees it. SQLite has one writer at a time (BEGIN
+    IMMEDIATE), so there a fresh read does the same."""
+    cycle = assignment.cycle
     if connection.vendor == "postgresql":
-        table = Cycle._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT status, deadline FROM {table} WHERE id = %s FOR SHARE", [cycle.pk]
+                f"SELECT c.status, c.deadline FROM {RaterAssignment._meta.db_table} a "
+                f"JOIN {Cycle._meta.db_table} c ON c.id = a.cycle_id WHERE a.id = %s "
+                "FOR UPDATE OF a FOR SHARE OF c",
+                [assignment.pk],
             )
-            cycle.status, cycle.deadline = cursor.fetchone()
+            row = cursor.fetchone()
     else:
-        cycle.status, cycle.deadline = (
-            Cycle.objects.filter(pk=cycle.pk).values_list("status", "deadline").get()
+        row = (
+            RaterAssignment.objects.filter(pk=assignment.pk)
+            .values_list("cycle__status", "cycle__deadline")
+            .first()
         )
+    if row is None:
+        raise KinerjaError("not_found", _("Formulir ini tidak ada lagi."), status=404)
+    cycle.status, cycle.deadline = row
 
 
 def _require_open(cycle: Cycle) -> None:
@@ -732,31 +741,25 @@ def response_save(
 ) -> Response:
     """Saves a draft (answers merge into what is there) and, with submit=True, checks completeness
     and locks it. Serialised per assignment; submitting twice returns the first submission."""
-    # Locks the assignment row only (of=self): a plain FOR UPDATE with select_related also locked
-    # the cycle and ratee rows, so every save of a cycle queued behind the one before it.
-    assignment = (
-        RaterAssignment.objects.select_for_update(of=("self",))
-        .select_related("cycle", "ratee")
-        .get(pk=assignment.pk)
-    )
-    _share_cycle_state(assignment.cycle)
-    response, _created = Response.objects.get_or_create(
-        assignment=assignment, defaults={"agency": assignment.agency}
-    )
-    if response.is_submitted:
+    _lock_assignment(assignment)  # and re-reads the cycle's status and deadline
+    cycle = assignment.cycle
+    # No get_or_create: with the assignment locked nobody else can create its response, so a new
+    # one is inserted once, whole, after the checks (no savepoint, no insert-then-update).
+    response = Response.objects.filter(assignment_id=assignment.pk).first()
+    if response is not None and response.is_submitted:
         if submit and not answers:
             return response  # a retried submit: the first one stands
         raise KinerjaError("submitted", _("Formulir ini sudah dikirim dan terkunci."))
-    _require_open(assignment.cycle)
-    _require_acknowledged(assignment.cycle, acting_user)
-    allowed = {item["code"] for item in items_for_ratee(assignment.cycle, assignment.ratee)}
+    _require_open(cycle)
+    _require_acknowledged(cycle, acting_user)
+    allowed = {item["code"] for item in items_for_ratee(cycle, assignment.ratee)}
     for code, answer in answers.items():
         if code not in allowed:
             raise KinerjaError("invalid", _("Butir %(c)s tidak ada di formulir ini.") % {"c": code})
         if answer.level is not None and not 1 <= int(answer.level) <= 5:
             raise KinerjaError("invalid", _("Nilai harus 1 sampai 5."))
     # The answers in two statements, not one per item: new rows in bulk, changed ones in bulk.
-    existing = {ri.item: ri for ri in response.items.all()}
+    existing = {ri.item: ri for ri in response.items.all()} if response is not None else {}
     added: list[ResponseItem] = []
     changed: list[ResponseItem] = []
     for code, answer in answers.items():
@@ -765,23 +768,13 @@ def response_save(
         row = existing.get(code)
         if row is None:
             row = ResponseItem(
-                response=response,
-                item=code,
-                level=level,
-                cannot_rate=answer.cannot_rate,
-                comment=comment,
+                item=code, level=level, cannot_rate=answer.cannot_rate, comment=comment
             )
             added.append(row)
         elif (row.level, row.cannot_rate, row.comment) != (level, answer.cannot_rate, comment):
             row.level, row.cannot_rate, row.comment = level, answer.cannot_rate, comment
             changed.append(row)
         existing[code] = row
-    ResponseItem.objects.bulk_create(added)
-    ResponseItem.objects.bulk_update(changed, ["level", "cannot_rate", "comment"])
-    if strengths is not None:
-        response.strengths = strengths[:4000]
-    if to_develop is not None:
-        response.to_develop = to_develop[:4000]
     if submit:
         missing = [
             c
@@ -795,12 +788,23 @@ def response_save(
                 % {"n": len(missing)},
                 details=[{"item": c} for c in missing],
             )
+    if response is None:
+        response = Response(agency_id=assignment.agency_id, assignment=assignment)
+    if strengths is not None:
+        response.strengths = strengths[:4000]
+    if to_develop is not None:
+        response.to_develop = to_develop[:4000]
+    if submit:
         response.submitted_at = timezone.now()
     response.version += 1
     response.save()
+    for row in added:
+        row.response = response
+    ResponseItem.objects.bulk_create(added)
+    ResponseItem.objects.bulk_update(changed, ["level", "cannot_rate", "comment"])
     if submit:
         audit_record(
-            agency=assignment.agency,
+            agency=cycle.agency,
             acting_user=acting_user,
             action="response.submit",
             obj=assignment,

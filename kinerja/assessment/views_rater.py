@@ -89,7 +89,9 @@ def _participant_cycle(request: AgencyRequest, cycle_id: int) -> Cycle:
 def _assignment_or_404(request: AgencyRequest, assignment_id: int) -> RaterAssignment:
     """The form, for its rater only; anyone else (admins included) gets "not found"."""
     assignment = (
-        RaterAssignment.objects.select_related("cycle", "ratee", "ratee__position", "ratee__unit")
+        RaterAssignment.objects.select_related(
+            "cycle__agency", "ratee", "ratee__position", "ratee__unit"
+        )
         .filter(pk=assignment_id)
         .first()
     )
@@ -136,6 +138,7 @@ class CycleTasks:
     acknowledged: bool = False
     is_ratee: bool = False
     colleagues: list[Employee] = field(default_factory=list)
+    more_colleagues: bool = False  # more match than are listed: a search narrows them
     my_proposals: list[PeerProposal] = field(default_factory=list)
     pending_from_team: int = 0
 
@@ -160,7 +163,9 @@ def _state(assignment: RaterAssignment) -> str:
     return "submitted" if response.is_submitted else "draft"
 
 
-def _tasks_of(me: Employee, *, user_id: int, has_team: bool) -> list[CycleTasks]:
+def _tasks_of(
+    me: Employee, *, user_id: int, has_team: bool, peer_query: str = ""
+) -> list[CycleTasks]:
     """The forms `me` owes in running cycles, grouped by cycle; a fixed number of queries."""
     groups: dict[int, CycleTasks] = {}
     for assignment in selectors.assignments_of_rater(rater=me):
@@ -186,15 +191,15 @@ def _tasks_of(me: Employee, *, user_id: int, has_team: bool) -> list[CycleTasks]
         ):
             groups[proposal.cycle_id].my_proposals.append(proposal)
             taken[proposal.cycle_id].add(proposal.peer_id)
-        colleagues = list(
-            Employee.objects.filter(agency_id=me.agency_id, is_active=True)
-            .exclude(pk=me.pk)
-            .select_related("unit", "position")
-            .order_by("unit__name", "name")
-        )
+        # One unit's colleagues (or a search's matches), not the whole agency: a ministry has
+        # 100,000 of them and the page is opened on phones.
+        colleagues = selectors.peer_candidates(me=me, query=peer_query)
+        more = len(colleagues) > selectors.PEER_CHOICES
+        colleagues = colleagues[: selectors.PEER_CHOICES]
         for group in groups.values():
             if group.is_ratee:
                 group.colleagues = [c for c in colleagues if c.pk not in taken[group.cycle.pk]]
+                group.more_colleagues = more
     if has_team:
         for row in (
             PeerProposal.objects.filter(
@@ -335,6 +340,10 @@ def _acknowledge_first(request: AgencyRequest, assignment: RaterAssignment) -> H
     """Purpose before anything else: the form opens only after the cycle's purpose was read."""
     if selectors.has_acknowledged(cycle=assignment.cycle, user=request.user):
         return None
+    return _to_purpose(assignment)
+
+
+def _to_purpose(assignment: RaterAssignment) -> HttpResponse:
     target = reverse("assessment:cycle_purpose", args=[assignment.cycle_id])
     form_url = reverse("assessment:form", args=[assignment.pk])
     return redirect(f"{target}?next={form_url}")
@@ -386,15 +395,16 @@ def my_tasks(request: AgencyRequest) -> HttpResponse:
     if me is None:
         return render(request, "assessment/rater/my_tasks.html", {"me": None, "groups": []})
     has_team = me.subordinates.exists()
-    return render(
-        request,
-        "assessment/rater/my_tasks.html",
-        {
-            "me": me,
-            "groups": _tasks_of(me, user_id=_user_id(request), has_team=has_team),
-            "has_team": has_team,
-        },
-    )
+    peer_query = request.GET.get("rekan", "")
+    groups = _tasks_of(me, user_id=_user_id(request), has_team=has_team, peer_query=peer_query)
+    context = {"me": me, "groups": groups, "has_team": has_team, "peer_query": peer_query}
+    if getattr(request, "htmx", False) and "rekan" in request.GET:
+        # The search box's live answer: only the list of colleagues of the cycle asked for.
+        group = next((g for g in groups if str(g.cycle.pk) == request.GET.get("siklus")), None)
+        if group is None or not group.is_ratee:
+            raise Http404
+        return render(request, "assessment/rater/_peer_select.html", {**context, "group": group})
+    return render(request, "assessment/rater/my_tasks.html", context)
 
 
 @login_required
@@ -451,12 +461,6 @@ def form_save(request: AgencyRequest, assignment_id: int) -> HttpResponse:
     assignment = _assignment_or_404(request, assignment_id)
     htmx = bool(getattr(request, "htmx", False))
     status = "assessment/rater/_autosave_status.html"
-    if refusal := _acknowledge_first(request, assignment):
-        return (
-            render(request, status, {"error": _("Baca dulu tujuan siklus ini.")})
-            if htmx
-            else refusal
-        )
     context: dict[str, Any] = {}
     try:
         answers = _answers(request.POST, assignment)
@@ -473,6 +477,11 @@ def form_save(request: AgencyRequest, assignment_id: int) -> HttpResponse:
             "total": len(services.items_for_ratee(assignment.cycle, assignment.ratee)),
         }
     except KinerjaError as error:
+        # The service checks that the purpose was acknowledged (one query, not two per save).
+        if error.code == "not_acknowledged":
+            if not htmx:
+                return _to_purpose(assignment)
+            return render(request, status, {"error": _("Baca dulu tujuan siklus ini.")})
         if not htmx:
             show_error(request, error)
             return redirect("assessment:form", assignment.pk)
@@ -491,8 +500,6 @@ def _answered(answers: dict[str, services.Answer]) -> int:
 @login_required
 def form_submit(request: AgencyRequest, assignment_id: int) -> HttpResponse:
     assignment = _assignment_or_404(request, assignment_id)
-    if refusal := _acknowledge_first(request, assignment):
-        return refusal
 
     def save(answers: dict[str, services.Answer], *, submit: bool) -> Response:
         return services.response_save(
@@ -509,6 +516,8 @@ def form_submit(request: AgencyRequest, assignment_id: int) -> HttpResponse:
         answers = _answers(request.POST, assignment)
         save(answers, submit=True)
     except KinerjaError as error:
+        if error.code == "not_acknowledged":  # checked by the service, once
+            return _to_purpose(assignment)
         if error.code == "submitted":  # a double click or a retried request: the first stands
             messages.info(request, _("Formulir ini sudah terkirim sebelumnya."))
             return redirect("assessment:my_tasks")

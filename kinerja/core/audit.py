@@ -96,7 +96,9 @@ def _lock_head(agency: Agency | None, acting_user: Any) -> AuditChain:
     return head
 
 
-@transaction.atomic
+# No savepoint of its own: an event is part of the write it records, so if it fails the whole
+# write fails (two statements fewer on every audited write inside a service's transaction).
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     agency: Agency | None,

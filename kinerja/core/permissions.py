@@ -234,3 +234,69 @@ def can_decide_plan(user: Any, plan: Any) -> bool:
     if me is not None and plan.employee_id == me.pk:
         return False
     return can_rate_work_result(user, plan.employee)
+
+
+# --- dialog kinerja and the acceptance survey (issue 12) ----------------------------------------
+
+
+def _role_in(user: Any, agency_id: int | None, *roles: str) -> bool:
+    membership = membership_of(user)
+    return membership is not None and membership.agency_id == agency_id and membership.role in roles
+
+
+def can_hold_dialogue(user: Any, employee: Any) -> bool:
+    """Schedule and record a dialog kinerja with an employee: their direct supervisor only."""
+    me = employee_of(user)
+    return (
+        me is not None and employee.supervisor_id == me.pk and employee.agency_id == me.agency_id
+    )
+
+
+def can_view_dialogue(user: Any, dialogue: Any, *, content_visible: bool) -> bool:
+    """A dialogue's content: the employee, the supervisor who held it and the current direct
+    supervisor; the HR admin and leadership only when the cycle's setting "isi terlihat" is on.
+    Everyone else (another employee, another agency): not found."""
+    me = employee_of(user)
+    if me is not None and me.agency_id == dialogue.agency_id:
+        if me.pk in (dialogue.employee_id, dialogue.supervisor_id):
+            return True
+        if can_hold_dialogue(user, dialogue.employee):
+            return True
+    return content_visible and _role_in(
+        user, dialogue.agency_id, Membership.Role.ADMIN, Membership.Role.LEADER
+    )
+
+
+def can_answer_dialogue(user: Any, dialogue: Any) -> bool:
+    """Confirm the record or add a comment: the employee themself."""
+    me = employee_of(user)
+    return me is not None and me.pk == dialogue.employee_id and me.agency_id == dialogue.agency_id
+
+
+def can_view_dialogue_counts(user: Any, agency: Agency | None) -> bool:
+    """Completion counts per unit (never the content): the HR admin and leadership."""
+    return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
+
+
+def can_manage_dialogue_settings(user: Any, agency: Agency | None) -> bool:
+    """The per-cycle setting "content visible to HR and leadership": the HR admin."""
+    return _has_role(user, agency, Membership.Role.ADMIN)
+
+
+def can_take_survey(user: Any, agency: Agency | None) -> bool:
+    """Answer an acceptance survey: a member with an employee record in the agency (whether
+    they take part in the cycle is the survey's own rule)."""
+    me = employee_of(user)
+    return is_member(user, agency) and me is not None and agency is not None and (
+        me.agency_id == agency.pk
+    )
+
+
+def can_manage_survey(user: Any, agency: Agency | None) -> bool:
+    """Edit a cycle's survey questions and close it: the HR admin."""
+    return _has_role(user, agency, Membership.Role.ADMIN)
+
+
+def can_view_survey_results(user: Any, agency: Agency | None) -> bool:
+    """The survey's pooled figures per unit (never a person's): the HR admin and leadership."""
+    return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
