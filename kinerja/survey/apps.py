@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveyConfig(AppConfig):
+    name = "kinerja.survey"
+    verbose_name = _("Survei penerimaan")
