@@ -26,14 +26,16 @@ from .reminders import TASKS_PATH, base_url, deadline_text
 ANNOUNCE_KEY = "announce"
 
 
+def _announced(cycle: Cycle) -> Exists:
+    return Exists(Announcement.objects.filter(cycle=cycle, employee=OuterRef("pk")))
+
+
 def _in_cycle(cycle: Cycle) -> QuerySet[Employee]:
     """The cycle's participants: everyone who rates or is rated in it."""
     in_cycle = Exists(RaterAssignment.objects.filter(cycle=cycle, rater=OuterRef("pk"))) | Exists(
         RaterAssignment.objects.filter(cycle=cycle, ratee=OuterRef("pk"))
     )
-    return Employee.objects.filter(in_cycle, agency_id=cycle.agency_id).annotate(
-        announced=Exists(Announcement.objects.filter(cycle=cycle, employee=OuterRef("pk")))
-    )
+    return Employee.objects.filter(in_cycle, agency_id=cycle.agency_id)
 
 
 def participants(*, cycle: Cycle) -> QuerySet[Employee]:
@@ -41,7 +43,10 @@ def participants(*, cycle: Cycle) -> QuerySet[Employee]:
     `announced` (the e-mail already reached them); one query."""
     return (
         _in_cycle(cycle)
-        .annotate(forms=Count("assignments_as_rater", filter=Q(assignments_as_rater__cycle=cycle)))
+        .annotate(
+            announced=_announced(cycle),
+            forms=Count("assignments_as_rater", filter=Q(assignments_as_rater__cycle=cycle)),
+        )
         .select_related("user")
         .order_by("id")
     )
@@ -65,10 +70,11 @@ class Reach:
 def reach(*, cycle: Cycle) -> Reach:
     """Counts of the announcement's reach; one query."""
     has_address = Q(email__gt="") | Q(user__email__gt="")
+    announced = _announced(cycle)
     counts = _in_cycle(cycle).aggregate(
         total=Count("id"),
-        announced=Count("id", filter=Q(announced=True)),
-        pending=Count("id", filter=Q(announced=False) & has_address),
+        announced=Count("id", filter=Q(announced)),
+        pending=Count("id", filter=Q(~announced) & has_address),
     )
     total, announced, pending = counts["total"], counts["announced"], counts["pending"]
     return Reach(total, announced, pending, total - announced - pending)
@@ -148,7 +154,7 @@ def announcements_send(
     with translation.override(settings.LANGUAGE_CODE):
         todo = [
             (employee, address_of(employee))
-            for employee in participants(cycle=cycle).filter(announced=False)
+            for employee in participants(cycle=cycle).filter(~_announced(cycle))
         ]
         todo = [(employee, email) for employee, email in todo if email]
         for done, (employee, email) in enumerate(todo):
@@ -197,7 +203,7 @@ def announcement_start(*, cycle: Cycle, acting_user: Any) -> Any:
     from kinerja.jobs import services as jobs
     from kinerja.jobs.models import Job
 
-    size = _in_cycle(cycle).filter(announced=False).count()
+    size = _in_cycle(cycle).filter(~_announced(cycle)).count()
     job, _created = jobs.job_start(
         agency=cycle.agency,
         kind=Job.Kind.REMINDERS,

@@ -25,3 +25,6 @@ DEFAULT_OBJECTION = _(
     "kepada atasan dari pejabat penilai dalam 14 hari sejak menerima hasil, disertai alasan. Kedua "
     "pihak didengar dan keputusan atas keberatan dicatat."
 )
+
+# The window for an objection that DEFAULT_OBJECTION states: the home page counts it down.
+OBJECTION_DAYS = 14
