@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kinerja.results",
     "kinerja.development",
     "kinerja.talent",
+    "kinerja.reports",
     "kinerja.api",
     "kinerja.demo",
     "kinerja.jobs",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("pekerjaan/", include("kinerja.jobs.urls")),
     path("dialog/", include("kinerja.dialogue.urls")),
     path("survei/", include("kinerja.survey.urls")),
+    path("laporan/", include("kinerja.reports.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

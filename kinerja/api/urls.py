@@ -127,6 +127,7 @@ from . import competencies as _competencies  # noqa: E402,F401
 from . import development as _development  # noqa: E402,F401
 from . import dialogue as _dialogue  # noqa: E402,F401
 from . import organisation as _organisation  # noqa: E402,F401  (registers the routers)
+from . import reports as _reports  # noqa: E402,F401
 from . import results as _results  # noqa: E402,F401
 from . import survey as _survey  # noqa: E402,F401
 from . import talent as _talent  # noqa: E402,F401

@@ -300,3 +300,19 @@ def can_manage_survey(user: Any, agency: Agency | None) -> bool:
 def can_view_survey_results(user: Any, agency: Agency | None) -> bool:
     """The survey's pooled figures per unit (never a person's): the HR admin and leadership."""
     return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
+
+
+# --- printed reports (issue 12: PDF reports; kinerja/reports) ----------------------------------
+# One employee's PDF follows can_view_result exactly; the talent PDFs follow can_view_talent.
+
+
+def can_print_results_batch(user: Any, agency: Agency | None) -> bool:
+    """A ZIP of the PDF reports of a whole unit or of the agency: HR admin and leadership (who
+    may already open every employee's result page)."""
+    return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
+
+
+def can_print_team_reports(user: Any, employee: Any) -> bool:
+    """A ZIP of the PDF reports of one's direct reports: that supervisor."""
+    me = employee_of(user)
+    return me is not None and employee is not None and me.pk == employee.pk
