@@ -886,6 +886,25 @@ WEB: list[Row] = [
         "login 404 404 404 404 404 ok 404",
     ),
     Row(
+        "announcement",
+        "GET",
+        r("assessment:announcement", lambda w: w.running.pk),
+        "login 404 404 404 404 404 ok 404",
+        shows=lambda w: w.running.purpose[:40],
+    ),
+    Row(
+        "announcement_draft",
+        "GET",
+        r("assessment:announcement", lambda w: w.draft.pk),
+        "login 404 404 404 404 404 ok 404",
+    ),
+    Row(
+        "announcement_send",
+        "POST",
+        r("assessment:announcement_send", lambda w: w.running.pk),
+        "login 404 404 404 404 404 ok 404",
+    ),
+    Row(
         "cycle_create_form", "GET", r("assessment:cycle_create"), "login own 404 404 404 404 ok 404"
     ),
     Row(
