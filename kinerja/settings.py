@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kinerja.api",
     "kinerja.demo",
     "kinerja.jobs",
+    "kinerja.objections",
     "kinerja.dialogue",
     "kinerja.survey",
     "django_tasks",

@@ -125,6 +125,7 @@ def database_unavailable(request, exc):
 from . import assessment as _assessment  # noqa: E402,F401
 from . import competencies as _competencies  # noqa: E402,F401
 from . import development as _development  # noqa: E402,F401
+from . import objections as _objections  # noqa: E402,F401
 from . import dialogue as _dialogue  # noqa: E402,F401
 from . import organisation as _organisation  # noqa: E402,F401  (registers the routers)
 from . import reports as _reports  # noqa: E402,F401

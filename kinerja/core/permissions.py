@@ -316,3 +316,73 @@ def can_print_team_reports(user: Any, employee: Any) -> bool:
     """A ZIP of the PDF reports of one's direct reports: that supervisor."""
     me = employee_of(user)
     return me is not None and employee is not None and me.pk == employee.pk
+
+
+# --- keberatan (issue 12: objections against a result) ------------------------------------------
+
+
+def can_file_objection(user: Any, employee: Any, *, released: bool, window_open: bool) -> bool:
+    """File an objection against a result: the employee themself, once the result reached them
+    (final) and while the window is open (kinerja/objections/selectors.py filing_window)."""
+    me = employee_of(user)
+    return (
+        me is not None
+        and me.pk == employee.pk
+        and me.agency_id == employee.agency_id
+        and released
+        and window_open
+    )
+
+
+def can_manage_objections(user: Any, agency: Agency | None) -> bool:
+    """Every objection of the agency, their export, settings and the reassignment: the HR admin."""
+    return _has_role(user, agency, Membership.Role.ADMIN)
+
+
+def can_review_objection(user: Any, objection: Any) -> bool:
+    """Ask for explanations and decide: the atasan pejabat penilai assigned to the objection."""
+    me = employee_of(user)
+    return (
+        me is not None
+        and objection.official_id == me.pk
+        and objection.agency_id == me.agency_id
+        and objection.employee_id != me.pk
+    )
+
+
+def objection_view_scope(user: Any, objection: Any) -> str | None:
+    """What of an objection the user sees: "full" (the employee, the assigned official, the HR
+    admin), "addressed" (the supervisor asked for an explanation: only those requests and their
+    answers), or None (not found)."""
+    if can_manage_objections(user, objection.agency):
+        return "full"
+    me = employee_of(user)
+    if me is None or me.agency_id != objection.agency_id:
+        return None
+    if me.pk in (objection.employee_id, objection.official_id):
+        return "full"
+    if objection.messages.filter(recipient_id=me.pk).exists():
+        return "addressed"
+    return None
+
+
+def can_view_objection(user: Any, objection: Any) -> bool:
+    """The employee, the assigned official, the HR admin; the supervisor only the parts
+    addressed to them (objection_view_scope)."""
+    return objection_view_scope(user, objection) is not None
+
+
+# --- printed reports (issue 12: PDF reports; kinerja/reports) ----------------------------------
+# One employee's PDF follows can_view_result exactly; the talent PDFs follow can_view_talent.
+
+
+def can_print_results_batch(user: Any, agency: Agency | None) -> bool:
+    """A ZIP of the PDF reports of a whole unit or of the agency: HR admin and leadership (who
+    may already open every employee's result page)."""
+    return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
+
+
+def can_print_team_reports(user: Any, employee: Any) -> bool:
+    """A ZIP of the PDF reports of one's direct reports: that supervisor."""
+    me = employee_of(user)
+    return me is not None and employee is not None and me.pk == employee.pk
