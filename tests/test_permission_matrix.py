@@ -1277,6 +1277,50 @@ WEB: list[Row] = [
         r("talent:candidates_xlsx", lambda w: w.base.staff_position.pk),
         "login 404 404 404 404 ok ok 404",
     ),
+    # --- reports (PDF) ---------------------------------------------------------------------------
+    Row(
+        "result_pdf",
+        "GET",
+        r("reports:result_pdf", lambda w: w.final.pk, lambda w: w.staff.pk),
+        "login 404 ok 404 ok ok ok 404",
+    ),
+    Row(
+        "result_pdf_not_final",
+        "GET",
+        r("reports:result_pdf", lambda w: w.closed.pk, lambda w: w.staff.pk),
+        "login 404 404 404 ok ok ok 404",
+    ),
+    Row(
+        "team_zip",
+        "POST",
+        r("reports:team_zip", lambda w: w.final.pk),
+        "login 404 404 404 ok 404 404 404",
+    ),
+    Row(
+        "reports_batch",
+        "GET",
+        r("reports:batch", lambda w: w.final.pk),
+        "login 404 404 404 404 ok ok 404",
+    ),
+    Row(
+        "reports_batch_start",
+        "POST",
+        r("reports:batch", lambda w: w.final.pk),
+        "login 404 404 404 404 ok ok 404",
+        data=lambda w: {"unit": "", "background": "1"},
+    ),
+    Row(
+        "board_pdf",
+        "GET",
+        r("reports:board_pdf", lambda w: w.final.pk),
+        "login 404 404 404 404 ok ok 404",
+    ),
+    Row(
+        "candidates_pdf",
+        "GET",
+        r("reports:candidates_pdf", lambda w: w.base.staff_position.pk),
+        "login 404 404 404 404 ok ok 404",
+    ),
     # --- Django's admin: superusers only -------------------------------------------------------
     Row(
         "django_admin",
@@ -1741,6 +1785,28 @@ API: list[Row] = [
         "api_candidates",
         "GET",
         lambda w: f"/api/v1/talent/candidates?position={w.base.head_position.pk}",
+        "401 404 403 403 403 ok ok 401",
+        api=True,
+    ),
+    # --- reports (PDF) ---------------------------------------------------------------------------
+    Row(
+        "api_result_pdf",
+        "GET",
+        a("cycles/{final.pk}/results/{staff.pk}/pdf"),
+        "401 404 ok 404 ok ok ok 401",
+        api=True,
+    ),
+    Row(
+        "api_board_pdf",
+        "GET",
+        a("talent/cycles/{final.pk}/nine-box/pdf"),
+        "401 404 403 403 403 ok ok 401",
+        api=True,
+    ),
+    Row(
+        "api_candidates_pdf",
+        "GET",
+        lambda w: f"/api/v1/talent/candidates/pdf?position={w.base.staff_position.pk}",
         "401 404 403 403 403 ok ok 401",
         api=True,
     ),

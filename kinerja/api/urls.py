@@ -123,6 +123,7 @@ def database_unavailable(request, exc):
 
 
 from . import assessment as _assessment  # noqa: E402,F401
+from . import communication as _communication  # noqa: E402,F401
 from . import competencies as _competencies  # noqa: E402,F401
 from . import development as _development  # noqa: E402,F401
 from . import objections as _objections  # noqa: E402,F401
