@@ -476,3 +476,35 @@ def test_home_query_count_is_pinned_and_does_not_grow_with_forms_or_colleagues(
     body = client.get(reverse("home")).content.decode()
     assert "untuk 14 anggota tim" in body  # Sari, Rudi and the twelve
     assert _home_queries(client) == small
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+
+def test_the_api_lists_the_callers_tasks_with_due_dates(world, framework, client):
+    cycle = make_cycle(world.agency, world.admin, acknowledged=False)
+    client.force_login(world.staff)
+    found = client.get("/api/v1/my/expectations").json()
+    assert [e["cycle_id"] for e in found] == [cycle.pk]
+    tasks = {t["kind"]: t for t in found[0]["tasks"]}
+    assert found[0]["acknowledged"] is False
+    assert {"acknowledge", "forms", "peer_propose"} <= set(tasks)
+    assert tasks["acknowledge"]["done"] is False
+    due = dt.datetime.fromisoformat(tasks["forms"]["due"])
+    assert abs(due - cycle.deadline) < dt.timedelta(milliseconds=1)  # JSON keeps milliseconds
+    client.force_login(world.leader)  # no employee record: nothing to do
+    assert client.get("/api/v1/my/expectations").json() == []
+
+
+def test_the_api_previews_and_sends_the_announcement_once(world, framework, client):
+    _addresses(world)
+    cycle = make_cycle(world.agency, world.admin)  # not committed: nothing sent yet
+    client.force_login(world.admin)
+    preview = client.get(f"/api/v1/cycles/{cycle.pk}/announcement").json()
+    assert cycle.purpose in preview["body"] and preview["pending"] == 3
+    sent = client.post(f"/api/v1/cycles/{cycle.pk}/announcement/send").json()
+    assert sent["state"] == "selesai" and len(mail.outbox) == 3
+    client.post(f"/api/v1/cycles/{cycle.pk}/announcement/send")
+    assert len(mail.outbox) == 3
+    after = client.get(f"/api/v1/cycles/{cycle.pk}/announcement").json()
+    assert (after["announced"], after["pending"]) == (3, 0)

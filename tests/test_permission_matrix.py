@@ -1613,6 +1613,28 @@ API: list[Row] = [
         "401 404 403 403 403 ok ok 401",
         api=True,
     ),
+    Row(
+        "api_my_expectations",
+        "GET",
+        a("my/expectations"),
+        "401 own ok ok ok ok ok 401",
+        api=True,
+    ),
+    Row(
+        "api_announcement",
+        "GET",
+        a("cycles/{running.pk}/announcement"),
+        "401 404 403 403 403 403 ok 401",
+        api=True,
+        shows=lambda w: "Siklus Berjalan Matriks",
+    ),
+    Row(
+        "api_announcement_send",
+        "POST",
+        a("cycles/{running.pk}/announcement/send"),
+        "401 404 403 403 403 403 ok 401",
+        api=True,
+    ),
     # --- results ---------------------------------------------------------------------------------
     Row(
         "api_results",
