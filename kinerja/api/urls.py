@@ -126,8 +126,9 @@ from . import assessment as _assessment  # noqa: E402,F401
 from . import communication as _communication  # noqa: E402,F401
 from . import competencies as _competencies  # noqa: E402,F401
 from . import development as _development  # noqa: E402,F401
-from . import objections as _objections  # noqa: E402,F401
 from . import dialogue as _dialogue  # noqa: E402,F401
+from . import jobs as _jobs  # noqa: E402,F401
+from . import objections as _objections  # noqa: E402,F401
 from . import organisation as _organisation  # noqa: E402,F401  (registers the routers)
 from . import reports as _reports  # noqa: E402,F401
 from . import results as _results  # noqa: E402,F401

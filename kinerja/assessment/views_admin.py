@@ -19,11 +19,13 @@ from kinerja.core.errors import KinerjaError
 from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required
+from kinerja.jobs.models import Job
+from kinerja.jobs.views import export_or_job
 from kinerja.organisation.models import Employee
 from kinerja.organisation.selectors import unit_choices, unit_descendant_ids
 
 from . import selectors, services
-from .exports import rater_progress_xlsx
+from .exports import rater_count, rater_progress_xlsx
 from .forms_admin import CycleForm, RaterAddForm, RaterRemoveForm, UploadForm
 from .importing import COLUMNS as WORK_RESULT_COLUMNS
 from .importing import template_xlsx, work_results_import
@@ -338,9 +340,17 @@ def cycle_progress(request: AgencyRequest, pk: int) -> HttpResponse:
 @view_progress
 def cycle_progress_xlsx(request: AgencyRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk)
-    _unit_id, unit_ids = _unit_filter(request)
-    return _xlsx(
-        rater_progress_xlsx(cycle=cycle, unit_ids=unit_ids), f"progres-siklus-{cycle.pk}.xlsx"
+    unit_id, unit_ids = _unit_filter(request)
+    return export_or_job(
+        request,
+        kind=Job.Kind.PROGRESS_EXPORT,
+        target_id=cycle.pk,
+        target_name=cycle.name,
+        size=rater_count(cycle=cycle, unit_ids=unit_ids),
+        build=lambda: rater_progress_xlsx(cycle=cycle, unit_ids=unit_ids),
+        filename=f"progres-siklus-{cycle.pk}.xlsx",
+        key=f"unit:{unit_id or ''}",  # a unit's export and the whole agency's never join
+        params={"unit_id": unit_id},
     )
 
 

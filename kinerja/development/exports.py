@@ -4,6 +4,7 @@ needs analysis (for the annual development plan)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -119,3 +120,30 @@ def needs_xlsx(analysis: NeedsAnalysis, *, agency_name: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def needs_size(*, agency: Any) -> int:
+    """The employees behind the needs analysis (the latest final cycle's results)."""
+    from kinerja.results.selectors import latest_final_results
+
+    return latest_final_results(agency=agency).count()
+
+
+def needs_export_job(job: Any, progress: Callable[[str, int], None]) -> tuple[str, str]:
+    """The background job "Ekspor analisis kebutuhan pengembangan" (kinerja/jobs): the XLSX of
+    the page's link for the same year (the job's target), kept as the job's file."""
+    from kinerja.jobs.files import output_save
+
+    from .selectors import needs_analysis
+
+    year = job.target_id
+    progress(_("Menghitung gap dan pelatihan per pegawai"), 10)
+    analysis = needs_analysis(agency=job.agency, year=year)
+    progress(_("Menulis berkas"), 80)
+    content = needs_xlsx(analysis, agency_name=job.agency.name)
+    output_save(
+        job,
+        name=job.params.get("filename") or f"analisis-kebutuhan-pengembangan-{year}.xlsx",
+        content=content,
+    )
+    return _("Analisis kebutuhan pengembangan %(year)d siap.") % {"year": year}, ""

@@ -26,6 +26,7 @@ from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required, show_error
 from kinerja.jobs.files import goes_to_job, import_job_start
 from kinerja.jobs.models import Job
+from kinerja.jobs.views import export_or_job
 from kinerja.organisation.models import Employee
 
 from . import exports, selectors, services
@@ -601,11 +602,15 @@ def needs(request: AgencyRequest) -> HttpResponse:
 @agency_required(permissions.can_view_development_needs)
 def needs_export(request: AgencyRequest) -> HttpResponse:
     year = _year_param(request)
-    analysis = selectors.needs_analysis(agency=request.agency, year=year)
-    response = HttpResponse(
-        exports.needs_xlsx(analysis, agency_name=request.agency.name), content_type=exports.XLSX
+    return export_or_job(
+        request,
+        kind=Job.Kind.NEEDS_EXPORT,
+        target_id=year,
+        target_name=_("Tahun %(year)d") % {"year": year},
+        size=exports.needs_size(agency=request.agency),
+        build=lambda: exports.needs_xlsx(
+            selectors.needs_analysis(agency=request.agency, year=year),
+            agency_name=request.agency.name,
+        ),
+        filename=f"analisis-kebutuhan-pengembangan-{year}.xlsx",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="analisis-kebutuhan-pengembangan-{year}.xlsx"'
-    )
-    return response

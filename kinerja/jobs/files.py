@@ -117,13 +117,16 @@ def read_input(job: Job) -> tuple[bytes, str]:
         return upload.read(), str(job.params.get("filename") or job.input_file.name)
 
 
-def output_save(job: Job, *, name: str, content: bytes) -> None:
-    """Keeps `content` as the job's file to download as `name` (a re-run replaces it)."""
+def output_save(job: Job, *, name: str, content: bytes, download: bool = True) -> None:
+    """Keeps `content` as the job's file to download as `name` (a re-run replaces it); one
+    that is not for download (a ranking the page reads) gets no download name, so no link."""
     if job.output_file:
         job.output_file.delete(save=False)
     job.output_file.save(_safe_name(name), ContentFile(content), save=False)
-    job.output_name = name[:200]
-    Job.objects.filter(pk=job.pk).update(output_file=job.output_file.name, output_name=name[:200])
+    job.output_name = name[:200] if download else ""
+    Job.objects.filter(pk=job.pk).update(
+        output_file=job.output_file.name, output_name=job.output_name
+    )
 
 
 def import_outcome(

@@ -3,6 +3,9 @@ every 2 s; without JavaScript the page refreshes itself), and cancelling a queue
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -61,6 +64,46 @@ def job_download(request: AgencyRequest, job_id: int) -> FileResponse:
     return FileResponse(
         job.output_file.open("rb"), as_attachment=True, filename=job.output_name or None
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_or_job(
+    request: AgencyRequest,
+    *,
+    kind: str,
+    target_id: int,
+    target_name: str,
+    size: int,
+    build: Callable[[], bytes],
+    filename: str,
+    key: str = "",
+    params: dict[str, Any] | None = None,
+    content_type: str = XLSX,
+) -> HttpResponse:
+    """An export at once (at most inline_limit() rows), or as a job the click starts or joins,
+    whose page offers the file when it is done. `key` tells apart exports of one target that
+    differ (a filter); an export started by someone who may not see every job is theirs alone,
+    so a job someone else started never answers their click."""
+    if size <= services.inline_limit():
+        response = HttpResponse(build(), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    if not permissions.can_manage_jobs(request.user, request.agency):
+        key = f"{key};u{request.user.pk}"
+    job, created = services.job_start(
+        agency=request.agency,
+        kind=kind,
+        target_id=target_id,
+        target_name=target_name,
+        acting_user=request.user,
+        key=key[:100],
+        params={"filename": filename, **(params or {})},
+    )
+    if not created:
+        messages.info(request, _("Ekspor yang sama sedang disiapkan; halaman ini mengikutinya."))
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 @manage

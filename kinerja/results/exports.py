@@ -6,7 +6,7 @@ threshold in the scoring engine), never a rater's identity or a single answer.""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -86,8 +86,9 @@ def result_rows(*, cycle: Cycle) -> Iterator[list[Any]]:
             ]
 
 
-def results_xlsx(*, cycle: Cycle) -> bytes:
-    """A streaming (write-only) workbook: a results sheet and a notes sheet."""
+def results_xlsx(*, cycle: Cycle, progress: Callable[[str, int], None] | None = None) -> bytes:
+    """A streaming (write-only) workbook: a results sheet and a notes sheet. `progress` hears
+    how far the rows are (a background job's page)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -101,14 +102,37 @@ def results_xlsx(*, cycle: Cycle) -> bytes:
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for row in result_rows(cycle=cycle):
+    total = max(1, result_count(cycle) * max(len(cycle.items), 1)) if progress else 1
+    for index, row in enumerate(result_rows(cycle=cycle)):
+        if progress is not None and index % 5000 == 0:
+            progress(_("Menulis baris %(n)d") % {"n": index}, 5 + min(85, 85 * index // total))
         sheet.append(xlsx_row(sheet, row))
+    if progress is not None:
+        progress(_("Menyimpan berkas"), 92)
     notes = workbook.create_sheet(_("Petunjuk")[:31])
     for line in _notes(cycle):
         notes.append(xlsx_row(notes, [line]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def result_count(cycle: Cycle) -> int:
+    """The employees of the cycle's stored results: the size of its exports."""
+    return EmployeeResult.objects.filter(cycle=cycle).count()
+
+
+def results_export_job(job: Any, progress: Callable[[str, int], None]) -> tuple[str, str]:
+    """The background job "Ekspor hasil siklus" (kinerja/jobs): the XLSX as the page's link
+    makes it, kept as the job's file."""
+    from kinerja.jobs.files import output_save
+
+    cycle = Cycle.objects.select_related("agency").get(pk=job.target_id, agency_id=job.agency_id)
+    content = results_xlsx(cycle=cycle, progress=progress)
+    output_save(
+        job, name=job.params.get("filename") or f"hasil-siklus-{cycle.pk}.xlsx", content=content
+    )
+    return _("Ekspor hasil siklus siap: %(n)d pegawai.") % {"n": result_count(cycle)}, ""
 
 
 def _notes(cycle: Cycle) -> list[str]:

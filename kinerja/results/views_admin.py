@@ -27,6 +27,7 @@ from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required, show_error
 from kinerja.jobs import services as jobs
 from kinerja.jobs.models import Job
+from kinerja.jobs.views import export_or_job
 from kinerja.organisation.models import OrgUnit
 from kinerja.organisation.selectors import unit_choices, unit_descendant_ids
 from kinerja.scoring.policy import rater_model_of
@@ -469,9 +470,15 @@ def export_xlsx(request: AgencyRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, cycle_id)
     if _result(cycle) is None:
         raise Http404(_("Hasil siklus ini belum dihitung."))
-    response = HttpResponse(exports.results_xlsx(cycle=cycle), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="hasil-siklus-{cycle.pk}.xlsx"'
-    return response
+    return export_or_job(
+        request,
+        kind=Job.Kind.RESULTS_EXPORT,
+        target_id=cycle.pk,
+        target_name=cycle.name,
+        size=exports.result_count(cycle),
+        build=lambda: exports.results_xlsx(cycle=cycle),
+        filename=f"hasil-siklus-{cycle.pk}.xlsx",
+    )
 
 
 @view

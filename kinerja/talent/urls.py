@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:cycle_id>/suksesi.xlsx", views.pool_xlsx, name="pool_xlsx"),
     path("kandidat/", views.candidates, name="candidates"),
     path("kandidat/<int:position_id>.xlsx", views.candidates_xlsx, name="candidates_xlsx"),
+    path("kandidat/<int:position_id>/peringkat/", views.candidates_rank, name="candidates_rank"),
 ]

@@ -13,9 +13,10 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kinerja.assessment.models import Cycle
 from kinerja.competencies.models import PositionStandard
@@ -23,6 +24,9 @@ from kinerja.core import permissions
 from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required
+from kinerja.jobs import services as jobs
+from kinerja.jobs.models import Job
+from kinerja.jobs.views import export_or_job
 from kinerja.organisation.models import OrgUnit, Position
 from kinerja.organisation.selectors import unit_choices
 from kinerja.results.explain import AXIS_LABELS
@@ -30,6 +34,7 @@ from kinerja.results.models import EmployeeResult
 from kinerja.scoring.talent import BOXES, SUCCESSION_POOL
 
 from . import exports, selectors
+from . import jobs as talent_jobs
 from .candidates import (
     INELIGIBLE_LABELS,
     describe_candidates,
@@ -219,10 +224,8 @@ def pool(request: AgencyRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _filter_params(filters: Filters) -> dict[str, Any]:
+    return {"unit_id": filters.unit_id, "position_type": filters.position_type}
 
 
 @view
@@ -230,26 +233,44 @@ def box_xlsx(request: AgencyRequest, cycle_id: int, box: int) -> HttpResponse:
     cycle = _final_cycle(request, cycle_id)
     if box not in AXES_OF_BOX:
         raise Http404(_("Kotak tidak ditemukan."))
-    rows = _rows(cycle, _filters(request)).filter(nine_box=box)
-    content = exports.members_xlsx(
-        rows=rows, title=box_title(box), cycle=cycle, follow_up=follow_up
+    filters = _filters(request)
+    rows = _rows(cycle, filters).filter(nine_box=box)
+    return export_or_job(
+        request,
+        kind=Job.Kind.TALENT_EXPORT,
+        target_id=cycle.pk,
+        target_name=f"{cycle.name}: {box_title(box)}",
+        size=rows.count(),
+        build=lambda: exports.members_xlsx(
+            rows=rows, title=box_title(box), cycle=cycle, follow_up=follow_up
+        ),
+        filename=f"9box-{cycle.pk}-kotak-{box}.xlsx",
+        key=f"kotak:{box}{filters.query}",
+        params={"what": "box", "box": box, **_filter_params(filters)},
     )
-    return _xlsx(content, f"9box-{cycle.pk}-kotak-{box}.xlsx")
 
 
 @view
 def pool_xlsx(request: AgencyRequest, cycle_id: int) -> HttpResponse:
     cycle = _final_cycle(request, cycle_id)
-    rows = selectors.succession_pool(_rows(cycle, _filters(request))).order_by(
+    filters = _filters(request)
+    rows = selectors.succession_pool(_rows(cycle, filters)).order_by(
         "-nine_box", "employee__name", "employee_id"
     )
-    content = exports.members_xlsx(
-        rows=rows,
-        title=_("Kelompok rencana suksesi (kotak 7–9)"),
-        cycle=cycle,
-        follow_up=follow_up,
+    title = _("Kelompok rencana suksesi (kotak 7–9)")
+    return export_or_job(
+        request,
+        kind=Job.Kind.TALENT_EXPORT,
+        target_id=cycle.pk,
+        target_name=f"{cycle.name}: {title}",
+        size=rows.count(),
+        build=lambda: exports.members_xlsx(
+            rows=rows, title=title, cycle=cycle, follow_up=follow_up
+        ),
+        filename=f"suksesi-{cycle.pk}.xlsx",
+        key=f"suksesi{filters.query}",
+        params={"what": "pool", **_filter_params(filters)},
     )
-    return _xlsx(content, f"suksesi-{cycle.pk}.xlsx")
 
 
 # --- candidates for a target position ----------------------------------------------------------
@@ -274,7 +295,7 @@ def _standard(target: Position) -> list[PositionStandard]:
 @view
 def candidates(request: AgencyRequest) -> HttpResponse:
     agency = request.agency
-    cycle = selectors.final_cycles(agency=agency).first()
+    cycle = selectors.final_cycles(agency=agency).select_related("result").first()
     positions = list(
         Position.objects.filter(agency=agency, standards__isnull=False).distinct().order_by("name")
     )
@@ -291,7 +312,11 @@ def candidates(request: AgencyRequest) -> HttpResponse:
     if target is not None:
         standard = _standard(target)
         context["standard"] = standard
-        ranked = selectors.candidates_for(agency=agency, target=target) if standard else []
+        ranked: list[Any] | None = []
+        if standard and cycle is not None:
+            ranked, context["ranking"] = _ranking(request, cycle, target)
+        if ranked is None:  # at scale, and not ranked yet (or still ranking): its job shows
+            return render(request, "talent/candidates.html", context)
         numbered = selectors.numbered(ranked)
         eligible = [(n, row) for n, row in numbered if row.ranked.eligible]
         shown = eligible if eligible_only else numbered
@@ -312,13 +337,68 @@ def candidates(request: AgencyRequest) -> HttpResponse:
     return render(request, "talent/candidates.html", context)
 
 
+@dataclass
+class Ranking:
+    """A ranking at scale: its job (None: never started), and whether the page shows it."""
+
+    job: Job | None
+    stored: bool = False
+
+
+def _ranking(
+    request: AgencyRequest, cycle: Cycle, target: Position
+) -> tuple[list[Any] | None, Ranking | None]:
+    """(ranked rows, the ranking job): ranked here and now up to inline_limit() people; above
+    it, the rows the last ranking job kept for this cycle and standard, or None while there are
+    none yet (the page then offers to start, or follows, the job)."""
+    if talent_jobs.candidates_size(cycle) <= jobs.inline_limit():
+        return selectors.candidates_for(agency=request.agency, target=target), None
+    job = talent_jobs.ranking_job(agency=request.agency, cycle=cycle, target=target)
+    if job is not None and job.state == Job.State.DONE and job.output_file:
+        return talent_jobs.stored_ranking(job), Ranking(job, stored=True)
+    return None, Ranking(job)
+
+
+@view
+@require_POST
+def candidates_rank(request: AgencyRequest, position_id: int) -> HttpResponse:
+    """Starts (or joins) the ranking job of a target position; its page follows it."""
+    target = get_for_agency_or_404(Position, request.agency, pk=position_id)
+    cycle = selectors.final_cycles(agency=request.agency).first()
+    if cycle is None or not _standard(target):
+        raise Http404(_("Belum ada kandidat untuk jabatan ini."))
+    jobs.job_start(
+        agency=request.agency,
+        kind=Job.Kind.CANDIDATES,
+        target_id=target.pk,
+        target_name=target.name,
+        acting_user=request.user,
+        key=talent_jobs.ranking_key(cycle=cycle, target=target),
+        params={"cycle_id": cycle.pk},
+    )
+    return redirect(reverse("talent:candidates") + f"?jabatan={target.pk}")
+
+
 @view
 def candidates_xlsx(request: AgencyRequest, position_id: int) -> HttpResponse:
     target = get_for_agency_or_404(Position, request.agency, pk=position_id)
     cycle = selectors.final_cycles(agency=request.agency).first()
     if cycle is None or not _standard(target):
         raise Http404(_("Belum ada kandidat untuk jabatan ini."))
-    ranked = selectors.candidates_for(agency=request.agency, target=target)
-    lines = describe_candidates(selectors.numbered(ranked), agency=request.agency)
-    content = exports.candidates_xlsx(lines=lines, target=target, cycle=cycle)
-    return _xlsx(content, f"kandidat-{target.pk}.xlsx")
+
+    def build() -> bytes:
+        ranked = selectors.candidates_for(agency=request.agency, target=target)
+        lines = describe_candidates(selectors.numbered(ranked), agency=request.agency)
+        return exports.candidates_xlsx(lines=lines, target=target, cycle=cycle)
+
+    return export_or_job(
+        request,
+        kind=Job.Kind.TALENT_EXPORT,
+        target_id=target.pk,
+        target_name=_("Kandidat %(name)s") % {"name": target.name},
+        size=talent_jobs.candidates_size(cycle),
+        build=build,
+        filename=f"kandidat-{target.pk}.xlsx",
+        key=f"kandidat:{talent_jobs.ranking_key(cycle=cycle, target=target)}",
+        params={"what": "candidates", "cycle_id": cycle.pk},
+    )
