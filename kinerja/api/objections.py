@@ -49,18 +49,26 @@ class ObjectionSummaryOut(Schema):
 
     @staticmethod
     def resolve_cycle(obj: Objection) -> str:
+        if isinstance(obj, dict):  # the detail is built as a dict
+            return obj["cycle"]
         return obj.cycle.name
 
     @staticmethod
     def resolve_employee(obj: Objection) -> str:
+        if isinstance(obj, dict):  # the detail is built as a dict
+            return obj["employee"]
         return obj.employee.name
 
     @staticmethod
     def resolve_nip(obj: Objection) -> str:
+        if isinstance(obj, dict):  # the detail is built as a dict
+            return obj["nip"]
         return obj.employee.nip
 
     @staticmethod
     def resolve_official(obj: Objection) -> str | None:
+        if isinstance(obj, dict):  # the detail is built as a dict
+            return obj["official"]
         return obj.official.name if obj.official else None
 
 
