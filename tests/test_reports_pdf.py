@@ -84,6 +84,19 @@ def final(world, framework) -> Cycle:
     return Cycle.objects.get(pk=cycle.pk)
 
 
+@pytest.fixture
+def private_files(tmp_path, monkeypatch):
+    """The jobs' private storage in a temporary folder (its storage object is made once, when
+    the model loads, so the setting alone would not move it)."""
+    storage = Job._meta.get_field("output_file").storage
+    monkeypatch.setattr(storage, "_location", str(tmp_path))
+    storage.__dict__.pop("base_location", None)
+    storage.__dict__.pop("location", None)
+    yield tmp_path
+    storage.__dict__.pop("base_location", None)
+    storage.__dict__.pop("location", None)
+
+
 def client_of(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -229,11 +242,7 @@ def zip_members(job: Job) -> dict[str, bytes]:
         return {name: z.read(name) for name in z.namelist()}
 
 
-def test_supervisor_downloads_a_zip_of_their_direct_reports(world, final, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)},
-    }}  # fmt: skip
+def test_supervisor_downloads_a_zip_of_their_direct_reports(world, final, private_files):
     client = client_of(world.supervisor)
     response = client.post(reverse("reports:team_zip", args=[final.pk]))
 
@@ -262,11 +271,9 @@ def test_supervisor_downloads_a_zip_of_their_direct_reports(world, final, settin
     )
 
 
-def test_hr_unit_zip_runs_as_a_job_with_progress_per_employee(world, final, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)},
-    }}  # fmt: skip
+def test_hr_unit_zip_runs_as_a_job_with_progress_per_employee(
+    world, final, settings, private_files
+):
     settings.KINERJA_PDF_INLINE_MAX = 0  # every batch goes to the worker
     client = client_of(world.admin)
     assert client.get(reverse("reports:batch", args=[final.pk])).status_code == 200
@@ -285,6 +292,7 @@ def test_hr_unit_zip_runs_as_a_job_with_progress_per_employee(world, final, sett
     assert len(per_employee) == expected and per_employee == sorted(per_employee)
     assert f"Laporan {expected} dari {expected}" in heard[-1][0]
     assert Job.objects.get(pk=job.pk).percent == 100 and job.output_name.endswith(".zip")
+    assert list(private_files.rglob("*.zip"))  # kept in the private storage, not the web root
     assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 200
 
 
