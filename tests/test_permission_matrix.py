@@ -102,6 +102,9 @@ class W:
     superuser: Any = None
     lockout: Any = None  # django-axes' record of Sari (staff) locked out after failed sign-ins
     job: Any = None  # a queued background job of agency A (about D: C computes unhindered)
+    # dialog kinerja and the survey: Budi's recorded dialogue with Sari on F (not yet answered),
+    # and a closed survey on C (its figures published)
+    acceptance: dict[str, Any] = field(default_factory=dict)
 
     def user(self, persona: str) -> Any:
         if persona == "anon":
@@ -135,6 +138,30 @@ def _closed_cycle(w: World, name: str) -> Cycle:
         acting_user=w.supervisor,
     )
     return assessment.cycle_transition(cycle=cycle, action="close", acting_user=w.admin)
+
+
+def _acceptance_world(base: World, final: Cycle, closed: Cycle) -> dict[str, Any]:
+    """Budi's dialogue with Sari on F, recorded, waiting for her; C's survey closed (published)."""
+    from kinerja.dialogue import services as dialogue
+    from kinerja.survey.models import Survey
+    from kinerja.survey.services import build_release
+
+    today = timezone.localdate()
+    staff_dialogue = dialogue.dialogue_schedule(
+        cycle=final, employee=base.staff_employee, scheduled_for=today, acting_user=base.supervisor
+    )
+    dialogue.dialogue_record(
+        dialogue=staff_dialogue,
+        held_on=today,
+        went_well="Rapi dan tepat waktu.",
+        to_develop="Komunikasi.",
+        actions=[],
+        acting_user=base.supervisor,
+    )
+    survey = Survey.objects.create(agency=base.agency, cycle=closed, closed_at=timezone.now())
+    survey.release = build_release(cycle=closed, questions=survey.questions)
+    survey.save(update_fields=["release"])
+    return {"dialogue": staff_dialogue, "closed_survey": survey}
 
 
 def _session_of(user) -> str:
@@ -255,6 +282,7 @@ def build() -> W:
     )
 
     sessions = {}
+    acceptance_world = _acceptance_world(base, final, closed)
     for persona in ("outsider", "staff", "peer", "supervisor", "leader", "admin"):
         sessions[persona] = _session_of(getattr(base, persona))
     sessions["superuser"] = _session_of(superuser)
@@ -286,6 +314,7 @@ def build() -> W:
         superuser=superuser,
         lockout=lockout,
         job=job,
+        acceptance=acceptance_world,
     )
 
 
@@ -1321,6 +1350,119 @@ WEB: list[Row] = [
         r("reports:candidates_pdf", lambda w: w.base.staff_position.pk),
         "login 404 404 404 404 ok ok 404",
     ),
+    # --- dialog kinerja ------------------------------------------------------------------------
+    Row("dialogue_team", "GET", r("dialogue:team"), "login 404 404 404 ok 404 404 404"),
+    Row("dialogue_mine", "GET", r("dialogue:mine"), "login own ok ok ok 404 404 404"),
+    Row(
+        "dialogue_schedule",
+        "POST",
+        r("dialogue:schedule", lambda w: w.final.pk, lambda w: w.base.peer_employee.pk),
+        "login 404 404 404 ok 404 404 404",
+        data=lambda w: {"scheduled_for": timezone.localdate().isoformat()},
+    ),
+    Row(
+        "dialogue_detail",
+        "GET",
+        r("dialogue:detail", lambda w: w.acceptance["dialogue"].pk),
+        "login 404 ok 404 ok 404 404 404",
+        shows=lambda w: "Rapi dan tepat waktu.",
+    ),
+    Row(
+        "dialogue_record_form",
+        "GET",
+        r("dialogue:record", lambda w: w.acceptance["dialogue"].pk),
+        "login 404 404 404 ok 404 404 404",
+    ),
+    Row(
+        "dialogue_record",
+        "POST",
+        r("dialogue:record", lambda w: w.acceptance["dialogue"].pk),
+        "login 404 404 404 ok 404 404 404",
+        data=lambda w: {
+            "held_on": timezone.localdate().isoformat(),
+            "went_well": "Diubah.",
+            "to_develop": "",
+            "aksi-TOTAL_FORMS": "1",
+            "aksi-INITIAL_FORMS": "0",
+            "aksi-0-description": "Coaching",
+            "aksi-0-due_date": timezone.localdate().isoformat(),
+            "aksi-0-plan_item": str(w.staff_plan.items.first().pk),
+        },
+    ),
+    Row(
+        "dialogue_answer",
+        "POST",
+        r("dialogue:answer", lambda w: w.acceptance["dialogue"].pk),
+        "login 404 ok 404 404 404 404 404",
+        data=lambda w: {"comment": ""},
+    ),
+    Row(
+        "dialogue_completion",
+        "GET",
+        r("dialogue:completion"),
+        "login own 404 404 404 ok ok 404",
+        shows=lambda w: "Seksi Pemerintahan A",
+    ),
+    Row(
+        "dialogue_settings",
+        "POST",
+        r("dialogue:settings", lambda w: w.final.pk),
+        "login 404 404 404 404 404 ok 404",
+        data=lambda w: {"content_visible": "on"},
+    ),
+    # --- survei penerimaan -------------------------------------------------------------------
+    Row(
+        "survey_answer_form",
+        "GET",
+        r("survey:answer", lambda w: w.final.pk),
+        "login 404 ok ok ok 404 404 404",
+    ),
+    Row(
+        "survey_answer",
+        "POST",
+        r("survey:answer", lambda w: w.final.pk),
+        "login 404 ok ok ok 404 404 404",
+        data=lambda w: {
+            **{f"q_{q['key']}": "4" for q in _default_questions()},
+            "free_text": "Saran.",
+        },
+    ),
+    Row("survey_manage", "GET", r("survey:manage"), "login own 404 404 404 ok ok 404"),
+    Row(
+        "survey_questions_form",
+        "GET",
+        r("survey:questions", lambda w: w.draft.pk),
+        "login 404 404 404 404 404 ok 404",
+    ),
+    Row(
+        "survey_questions",
+        "POST",
+        r("survey:questions", lambda w: w.draft.pk),
+        "login 404 404 404 404 404 ok 404",
+        data=lambda w: {
+            "questions": "\n".join(f"k{i} | Pertanyaan {i}" for i in range(5)),
+            "free_text_prompt": "Saran?",
+            "closes_on": "",
+        },
+    ),
+    Row(
+        "survey_close_confirm",
+        "GET",
+        r("survey:close", lambda w: w.final.pk),
+        "login 404 404 404 404 404 ok 404",
+    ),
+    Row(
+        "survey_close",
+        "POST",
+        r("survey:close", lambda w: w.final.pk),
+        "login 404 404 404 404 404 ok 404",
+    ),
+    Row(
+        "survey_results",
+        "GET",
+        r("survey:results", lambda w: w.closed.pk),
+        "login 404 404 404 404 ok ok 404",
+    ),
     # --- Django's admin: superusers only -------------------------------------------------------
     Row(
         "django_admin",
@@ -1329,6 +1471,12 @@ WEB: list[Row] = [
         "login login login login login login login ok",
     ),
 ]
+
+
+def _default_questions() -> list[dict[str, str]]:
+    from kinerja.survey.models import default_questions
+
+    return default_questions()
 
 
 def a(path: str) -> Callable[[W], str]:
@@ -1829,6 +1977,112 @@ API: list[Row] = [
         "api_candidates_pdf",
         "GET",
         lambda w: f"/api/v1/talent/candidates/pdf?position={w.base.staff_position.pk}",
+        "401 404 403 403 403 ok ok 401",
+        api=True,
+    ),
+    # --- dialog kinerja ------------------------------------------------------------------------
+    Row(
+        "api_dialogue_team",
+        "GET",
+        a("dialogues/team/{final.pk}"),
+        "401 404 ok ok ok 404 404 401",
+        api=True,
+    ),
+    Row("api_my_dialogues", "GET", a("dialogues/me"), "401 own ok ok ok 404 404 401", api=True),
+    Row(
+        "api_dialogue_schedule",
+        "POST",
+        a("dialogues"),
+        "401 404 404 404 ok 404 404 401",
+        data=lambda w: {
+            "cycle_id": w.final.pk,
+            "employee_id": w.base.peer_employee.pk,
+            "scheduled_for": timezone.localdate().isoformat(),
+        },
+        api=True,
+    ),
+    Row(
+        "api_dialogue",
+        "GET",
+        lambda w: f"/api/v1/dialogues/{w.acceptance['dialogue'].pk}",
+        "401 404 ok 404 ok 404 404 401",
+        api=True,
+        shows=lambda w: "Rapi dan tepat waktu.",
+    ),
+    Row(
+        "api_dialogue_record",
+        "PUT",
+        lambda w: f"/api/v1/dialogues/{w.acceptance['dialogue'].pk}/record",
+        "401 404 404 404 ok 404 404 401",
+        data=lambda w: {
+            "held_on": timezone.localdate().isoformat(),
+            "went_well": "Diubah.",
+            "actions": [
+                {
+                    "description": "Coaching",
+                    "due_date": timezone.localdate().isoformat(),
+                    "plan_item_id": w.staff_plan.items.first().pk,
+                }
+            ],
+        },
+        api=True,
+    ),
+    Row(
+        "api_dialogue_answer",
+        "POST",
+        lambda w: f"/api/v1/dialogues/{w.acceptance['dialogue'].pk}/answer",
+        "401 404 ok 404 404 404 404 401",
+        data=lambda w: {"comment": "Setuju."},
+        api=True,
+    ),
+    Row(
+        "api_dialogue_completion",
+        "GET",
+        a("cycles/{final.pk}/dialogue-completion"),
+        "401 404 403 403 403 ok ok 401",
+        api=True,
+    ),
+    Row(
+        "api_dialogue_settings",
+        "PUT",
+        a("cycles/{final.pk}/dialogue-settings"),
+        "401 404 403 403 403 403 ok 401",
+        data=lambda w: {"content_visible": True},
+        api=True,
+    ),
+    # --- survei penerimaan -------------------------------------------------------------------
+    Row("api_open_surveys", "GET", a("surveys/open"), "401 own ok ok ok 404 404 401", api=True),
+    Row(
+        "api_survey_answer",
+        "POST",
+        a("surveys/{final.pk}/responses"),
+        "401 404 ok ok ok 403 403 401",
+        data=lambda w: {"answers": {q["key"]: 4 for q in _default_questions()}},
+        api=True,
+    ),
+    Row("api_survey", "GET", a("surveys/{final.pk}"), "401 404 403 403 403 ok ok 401", api=True),
+    Row(
+        "api_survey_update",
+        "PUT",
+        a("surveys/{draft.pk}"),
+        "401 404 403 403 403 403 ok 401",
+        data=lambda w: {
+            "questions": [{"key": f"k{i}", "text": f"Pertanyaan {i}"} for i in range(5)],
+            "free_text_prompt": "Saran?",
+        },
+        api=True,
+    ),
+    Row(
+        "api_survey_close",
+        "POST",
+        a("surveys/{final.pk}/close"),
+        "401 404 403 403 403 403 ok 401",
+        api=True,
+    ),
+    Row(
+        "api_survey_results",
+        "GET",
+        a("surveys/{closed.pk}/results"),
         "401 404 403 403 403 ok ok 401",
         api=True,
     ),
