@@ -152,8 +152,8 @@ def test_objection_goes_to_the_supervisors_supervisor_with_the_result_as_filed(w
 
 def test_an_empty_chain_waits_for_hr_who_assigns_but_never_the_employee_or_the_supervisor(
     world,
-    closed_cycle,
-    private,  # noqa: F811
+    closed_cycle,  # noqa: F811
+    private,
 ):
     final = _finalise(world, closed_cycle)  # Budi has no supervisor: nobody to decide
     objection = file_(world, final)

@@ -102,6 +102,9 @@ class W:
     superuser: Any = None
     lockout: Any = None  # django-axes' record of Sari (staff) locked out after failed sign-ins
     job: Any = None  # a queued background job of agency A (about D: C computes unhindered)
+    # keberatan: Sari's objection on F, assigned by HR to Rudi (peer: Budi has no supervisor), in
+    # review, with an attachment and a request to each side (Budi's unanswered)
+    objections: dict[str, Any] = field(default_factory=dict)
     # dialog kinerja and the survey: Budi's recorded dialogue with Sari on F (not yet answered),
     # and a closed survey on C (its figures published)
     acceptance: dict[str, Any] = field(default_factory=dict)
@@ -162,6 +165,36 @@ def _acceptance_world(base: World, final: Cycle, closed: Cycle) -> dict[str, Any
     survey.release = build_release(cycle=closed, questions=survey.questions)
     survey.save(update_fields=["release"])
     return {"dialogue": staff_dialogue, "closed_survey": survey}
+
+
+def _objections_world(base: World, final: Cycle) -> dict[str, Any]:
+    """Sari's objection on F: assigned to Rudi (peer) by HR, in review, one attachment, a request
+    for explanation to Sari and one to Budi (both unanswered)."""
+    from kinerja.objections import services as objections
+
+    objection = objections.objection_file(
+        cycle=Cycle.objects.get(pk=final.pk),
+        employee=base.staff_employee,
+        reasons="Rating perilaku tidak sesuai.",
+        attachments=[SimpleUploadedFile("bukti.pdf", PDF)],
+        acting_user=base.staff,
+    )
+    objections.objection_assign(
+        objection=objection, official=base.peer_employee, note="", acting_user=base.admin
+    )
+    objections.objection_start_review(objection=objection, acting_user=base.peer)
+    to_staff = objections.explanation_request(
+        objection=objection, party="pegawai", question="Bukti?", acting_user=base.peer
+    )
+    to_supervisor = objections.explanation_request(
+        objection=objection, party="atasan", question="Dasar rating?", acting_user=base.peer
+    )
+    return {
+        "objection": objection,
+        "attachment": objection.attachments.get(),
+        "to_staff": to_staff,
+        "to_supervisor": to_supervisor,
+    }
 
 
 def _session_of(user) -> str:
@@ -281,6 +314,7 @@ def build() -> W:
         agency=base.agency, kind=Job.Kind.RESULTS_COMPUTE, target_id=draft.pk, target_name="D"
     )
 
+    objections_world = _objections_world(base, final)
     sessions = {}
     acceptance_world = _acceptance_world(base, final, closed)
     for persona in ("outsider", "staff", "peer", "supervisor", "leader", "admin"):
@@ -314,6 +348,7 @@ def build() -> W:
         superuser=superuser,
         lockout=lockout,
         job=job,
+        objections=objections_world,
         acceptance=acceptance_world,
     )
 
@@ -1470,6 +1505,100 @@ WEB: list[Row] = [
         lambda w: "/django-admin/",
         "login login login login login login login ok",
     ),
+    # --- keberatan -------------------------------------------------------------------------------
+    Row("objections_mine", "GET", r("objections:mine"), "login own ok ok ok 404 404 404"),
+    Row(
+        "objections_file_form",
+        "GET",
+        r("objections:file", lambda w: w.final.pk),
+        "login 404 ok ok ok 404 404 404",
+    ),
+    Row(
+        "objections_file",
+        "POST",
+        r("objections:file", lambda w: w.final.pk),
+        "login 404 no ok ok 404 404 404",
+        data=lambda w: {"reasons": "Rating perilaku tidak sesuai."},
+    ),
+    Row("objections_inbox", "GET", r("objections:inbox"), "login own ok ok ok 404 404 404"),
+    Row(
+        "objections_detail",
+        "GET",
+        r("objections:detail", lambda w: w.objections["objection"].pk),
+        "login 404 ok ok ok 404 ok 404",
+        shows=lambda w: "Dasar rating?",
+    ),
+    Row(
+        "objections_attachment",
+        "GET",
+        r(
+            "objections:attachment",
+            lambda w: w.objections["objection"].pk,
+            lambda w: w.objections["attachment"].pk,
+        ),
+        "login 404 ok ok 404 404 ok 404",
+    ),
+    Row(
+        "objections_start_review",
+        "POST",
+        r("objections:start_review", lambda w: w.objections["objection"].pk),
+        "login 404 404 no 404 404 404 404",
+    ),
+    Row(
+        "objections_ask",
+        "POST",
+        r("objections:ask", lambda w: w.objections["objection"].pk),
+        "login 404 404 ok 404 404 404 404",
+        data=lambda w: {"party": "pegawai", "question": "Lampirkan daftar hadir."},
+    ),
+    Row(
+        "objections_answer",
+        "POST",
+        r(
+            "objections:answer",
+            lambda w: w.objections["objection"].pk,
+            lambda w: w.objections["to_supervisor"].pk,
+        ),
+        "login 404 404 404 ok 404 404 404",
+        data=lambda w: {"answer": "Catatan absensi."},
+    ),
+    Row(
+        "objections_decide_form",
+        "GET",
+        r("objections:decide", lambda w: w.objections["objection"].pk),
+        "login 404 404 ok 404 404 404 404",
+    ),
+    Row(
+        "objections_decide",
+        "POST",
+        r("objections:decide", lambda w: w.objections["objection"].pk),
+        "login 404 404 ok 404 404 404 404",
+        data=lambda w: {"outcome": "ditolak", "reason": "Rating tepat.", "confirm": "ya"},
+    ),
+    Row(
+        "objections_assign",
+        "POST",
+        r("objections:assign", lambda w: w.objections["objection"].pk),
+        "login 404 404 404 404 404 ok 404",
+        data=lambda w: {"nip": w.base.peer_employee.nip, "note": "Tetap Rudi."},
+    ),
+    Row("objections_hr_list", "GET", r("objections:hr_list"), "login own 404 404 404 404 ok 404"),
+    Row(
+        "objections_hr_export", "GET", r("objections:hr_export"), "login own 404 404 404 404 ok 404"
+    ),
+    Row(
+        "objections_settings_form",
+        "GET",
+        r("objections:settings", lambda w: w.final.pk),
+        "login 404 404 404 404 404 ok 404",
+    ),
+    Row(
+        "objections_settings",
+        "POST",
+        r("objections:settings", lambda w: w.final.pk),
+        "login 404 404 404 404 404 ok 404",
+        data=lambda w: {"window_days": 10, "decision_days": 10, "reminder_days": "2"},
+    ),
 ]
 
 
@@ -2084,6 +2213,73 @@ API: list[Row] = [
         "GET",
         a("surveys/{closed.pk}/results"),
         "401 404 403 403 403 ok ok 401",
+        api=True,
+    ),
+    # --- keberatan -------------------------------------------------------------------------------
+    Row(
+        "api_objection_file",
+        "POST",
+        a("cycles/{final.pk}/objections"),
+        "401 404 no ok ok 404 404 401",
+        data=lambda w: {"reasons": "Rating perilaku tidak sesuai."},
+        api=True,
+        multipart=True,
+    ),
+    Row("api_objections", "GET", a("objections"), "401 own ok ok ok own own 401", api=True),
+    Row(
+        "api_objections_agency",
+        "GET",
+        lambda w: "/api/v1/objections?scope=agency",
+        "401 own 403 403 403 403 ok 401",
+        api=True,
+    ),
+    Row(
+        "api_objection",
+        "GET",
+        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}",
+        "401 404 ok ok ok 404 ok 401",
+        api=True,
+    ),
+    Row(
+        "api_objection_review",
+        "POST",
+        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}/review",
+        "401 404 403 no 403 404 403 401",
+        api=True,
+    ),
+    Row(
+        "api_objection_ask",
+        "POST",
+        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}/explanations",
+        "401 404 403 ok 403 404 403 401",
+        data=lambda w: {"party": "atasan", "question": "Lampirkan catatan."},
+        api=True,
+    ),
+    Row(
+        "api_objection_answer",
+        "POST",
+        lambda w: (
+            f"/api/v1/objections/{w.objections['objection'].pk}"
+            f"/explanations/{w.objections['to_supervisor'].pk}/answer"
+        ),
+        "401 404 403 403 ok 404 403 401",
+        data=lambda w: {"answer": "Catatan absensi."},
+        api=True,
+    ),
+    Row(
+        "api_objection_decide",
+        "POST",
+        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}/decision",
+        "401 404 403 ok 403 404 403 401",
+        data=lambda w: {"outcome": "ditolak", "reason": "Rating tepat."},
+        api=True,
+    ),
+    Row(
+        "api_objection_assign",
+        "POST",
+        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}/assign",
+        "401 404 403 403 403 404 ok 401",
+        data=lambda w: {"nip": w.base.peer_employee.nip, "note": "Tetap Rudi."},
         api=True,
     ),
 ]

@@ -105,6 +105,8 @@ def file(request: AgencyRequest, cycle_id: int) -> HttpResponse:
             )
         except KinerjaError as error:
             show_error(request, error)
+            if existing is not None:  # one per result: show the one there is
+                return _back(existing)
         else:
             messages.success(request, _("Keberatan Anda telah diajukan."))
             return _back(objection)
