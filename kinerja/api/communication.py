@@ -93,7 +93,7 @@ def get_announcement(request: HttpRequest, cycle_id: int):
     subject, body = announcements.announcement_text(
         cycle=cycle,
         name=sample.name if sample else _("Nama Pegawai"),
-        forms=sample.forms if sample else 0,
+        forms=announcements.owed_forms(sample) if sample else 0,
     )
     reach = announcements.reach(cycle=cycle)
     return {

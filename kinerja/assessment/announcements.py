@@ -52,6 +52,11 @@ def participants(*, cycle: Cycle) -> QuerySet[Employee]:
     )
 
 
+def owed_forms(employee: Employee) -> int:
+    """The forms a participant owes (the `forms` that participants() annotates)."""
+    return int(getattr(employee, "forms", 0))
+
+
 def address_of(employee: Employee) -> str:
     """The employee's own e-mail address, else their account's, else ''."""
     return employee.email or (employee.user.email if employee.user else "")
@@ -164,7 +169,9 @@ def announcements_send(
                     % {"done": done, "total": len(todo)},
                     int(100 * done / max(len(todo), 1)),
                 )
-            subject, body = announcement_text(cycle=cycle, name=employee.name, forms=employee.forms)
+            subject, body = announcement_text(
+                cycle=cycle, name=employee.name, forms=owed_forms(employee)
+            )
             try:
                 with transaction.atomic():
                     Announcement.objects.create(

@@ -33,7 +33,7 @@ def announcement(request: AgencyRequest, pk: int) -> HttpResponse:
     subject, body = announcements.announcement_text(
         cycle=cycle,
         name=sample.name if sample else _("Nama Pegawai"),
-        forms=sample.forms if sample else 0,
+        forms=announcements.owed_forms(sample) if sample else 0,
     )
     return render(
         request,
