@@ -7,6 +7,7 @@ touches the network."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import socket
 import zipfile
@@ -355,6 +356,24 @@ def test_api_answers_the_report_as_application_pdf_with_the_results_permission(w
     assert Client().get(path, **token(world.peer, world.agency)).status_code == 404
     assert Client().get(path, **token(world.outsider, world.other_agency)).status_code == 404
     assert Client().get(path).status_code == 401
+
+
+def test_api_starts_a_unit_zip_job_and_serves_its_file(world, final, private_files):
+    path = f"/api/v1/cycles/{final.pk}/reports/zip"
+    body = json.dumps({"unit_id": world.subunit.pk})
+    admin = token(world.admin, world.agency)
+    response = Client().post(path, body, content_type="application/json", **admin)
+
+    assert response.status_code == 202, response.content
+    job = response.json()
+    assert job["kind"] == "pdf_batch" and job["state"] == "selesai"  # small: done at once
+    download = Client().get(job["links"]["download"], **admin)
+    with zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))) as archive:
+        assert len(archive.namelist()) == final.employee_results.filter(unit=world.subunit).count()
+    staff = token(world.staff, world.agency)
+    refused = Client().post(path, body, content_type="application/json", **staff)
+    assert refused.status_code == 403
+    assert Job.objects.filter(kind=Job.Kind.PDF_BATCH).count() == 1
 
 
 def test_cli_writes_one_pdf_and_a_unit_zip(world, final, tmp_path):

@@ -5,18 +5,20 @@ application/pdf; another agency's cycle, employee or position, or one the caller
 is 404."""
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
+from kinerja.assessment.models import Cycle
 from kinerja.competencies.models import PositionStandard
 from kinerja.core import permissions
 from kinerja.core.errors import NotFound
 from kinerja.core.tenancy import get_for_agency
 from kinerja.organisation.models import OrgUnit, Position
-from kinerja.reports import documents, selectors
+from kinerja.reports import documents, selectors, services
 from kinerja.reports.views import pdf_response
 from kinerja.talent import selectors as talent
 
-from .common import require
+from .common import InputSchema, require
+from .jobs import JobOut, job_out
 from .results import _visible_result
 from .urls import api
 
@@ -85,6 +87,29 @@ def candidates_pdf(request: HttpRequest, position: int) -> HttpResponse:
         printed_by=request.user,
     )
     return pdf_response(content, f"kandidat-{target.pk}.pdf")
+
+
+class ReportsZipIn(InputSchema):
+    unit_id: int | None = None  # with its sub-units; none: the whole agency
+    background: bool = False
+
+
+@router.post("/cycles/{int:cycle_id}/reports/zip", response={202: JobOut})
+def reports_zip(request: HttpRequest, cycle_id: int, payload: ReportsZipIn):
+    """HR admin and leadership: a ZIP of one PDF report per employee of a unit (with its
+    sub-units) or of the whole agency, made by a background job (a small batch is done at
+    once). 202 with the job; poll /api/v1/jobs/{id}, then download its file."""
+    agency = require(request, permissions.can_print_results_batch)
+    cycle = get_for_agency(Cycle.objects.select_related("agency"), agency, pk=cycle_id)
+    unit = get_for_agency(OrgUnit, agency, pk=payload.unit_id) if payload.unit_id else None
+    job, _created = services.pdf_batch_start(
+        cycle=cycle,
+        scope="unit" if unit else "instansi",
+        unit=unit,
+        acting_user=request.user,
+        background=True if payload.background else None,
+    )
+    return Status(202, job_out(job))
 
 
 api.add_router("/v1/", router)

@@ -186,7 +186,8 @@ def board_report(*, cycle: Cycle, unit_id: int | None, position_type: str) -> Bo
     ]
     members: dict[int, list[tuple[EmployeeResult, bool]]] = {box: [] for box in cells}
     for row in rows.filter(nine_box__isnull=False).order_by("employee__name", "employee_id"):
-        members[row.nine_box].append((row, row.nine_box_borderline(cycle.jpm_categories)))
+        if row.nine_box in members:
+            members[row.nine_box].append((row, row.nine_box_borderline(cycle.jpm_categories)))
     return BoardReport(
         cycle=cycle,
         unit=OrgUnit.objects.filter(agency=cycle.agency, pk=unit_id).first() if unit_id else None,
