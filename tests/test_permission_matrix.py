@@ -2109,6 +2109,14 @@ API: list[Row] = [
         "401 404 403 403 403 ok ok 401",
         api=True,
     ),
+    Row(
+        "api_reports_zip",
+        "POST",
+        a("cycles/{final.pk}/reports/zip"),
+        "401 404 403 403 403 ok ok 401",
+        data=lambda w: {"background": True},
+        api=True,
+    ),
     # --- dialog kinerja ------------------------------------------------------------------------
     Row(
         "api_dialogue_team",
