@@ -548,7 +548,10 @@ def test_reminders_go_to_raters_with_open_forms_once_a_day(email_world):
     assert body == (
         "Anda memiliki 3 formulir penilaian yang belum selesai pada siklus Siklus Uji 2026. "
         "Batas pengisian: 31 Januari 2099 pukul 23.59 WIB. "
-        "Buka https://kinerja.example.go.id/penilaian/tugas/"
+        "Buka https://kinerja.example.go.id/penilaian/tugas/\n\n"
+        "Untuk apa penilaian ini, siapa melihat apa, dan cara mengajukan keberatan: "
+        f"https://kinerja.example.go.id/penilaian/siklus/{cycle.pk}/tujuan/\n"
+        "Pertanyaan umum (FAQ): https://kinerja.example.go.id/penilaian/faq/"
     )
     assert "Anda memiliki 2 formulir" in by_address["sari@example.go.id"].body
     assert "Siklus Uji 2026" in by_address["sari@example.go.id"].subject
