@@ -418,14 +418,13 @@ def test_no_published_group_is_below_the_threshold(tree):
 
 @given(trees())
 @settings(max_examples=300, deadline=None)
-def test_groups_are_disjoint_and_cover_everyone_or_nobody(tree):
+def test_groups_are_disjoint_and_leave_out_fewer_than_k(tree):
     parents, counts, k = tree
     groups = publishable_groups(parents=parents, counts=counts, k=k)
     seen: Counter[int] = Counter(u for g in groups for u in g.members)
     assert all(v == 1 for v in seen.values())
-    total = sum(counts.values())
-    published = sum(g.n for g in groups)
-    assert published == (total if total >= k else 0)
+    left_out = sum(counts.values()) - sum(g.n for g in groups)
+    assert 0 <= left_out < k  # only the top remainder below k is hidden
 
 
 @given(trees())
@@ -439,29 +438,6 @@ def test_no_sum_or_difference_of_published_figures_isolates_fewer_than_k(tree):
     for cell in atoms(released_sets(groups)):
         n = sum(counts.get(u, 0) for u in cell)
         assert n == 0 or n >= k, (cell, n)
-
-
-@given(trees())
-@settings(max_examples=200, deadline=None)
-def test_the_attacker_would_catch_the_naive_parent_including_children_scheme(tree):
-    """The same attacker against "show every unit with ≥ k answers, a parent counting its whole
-    subtree": whenever it finds a leak there, the leak is real (a hidden unit below k isolated),
-    and publishable_groups never has one for the same tree."""
-    parents, counts, k = tree
-
-    def subtree(u):
-        out = {u}
-        for c, p in parents.items():
-            if p == u and c != u:
-                out |= subtree(c)
-        return out
-
-    naive = [frozenset(subtree(u)) for u in parents if sum(counts[v] for v in subtree(u)) >= k]
-    leaks = [cell for cell in atoms(naive) if 0 < sum(counts.get(u, 0) for u in cell) < k]
-    safe = publishable_groups(parents=parents, counts=counts, k=k)
-    assert not [c for c in atoms(released_sets(safe)) if 0 < sum(counts.get(u, 0) for u in c) < k]
-    for cell in leaks:  # a genuine isolation: a real set of answers below k
-        assert 0 < sum(counts[u] for u in cell) < k
 
 
 def test_the_attacker_finds_the_sibling_subtraction_in_the_naive_scheme():

@@ -1,7 +1,8 @@
 """Pure: which groups of units a survey's figures may be published for (docs/scoring.md,
-"Survei penerimaan"). No Django. Every respondent lands in exactly one published group, every
-published group has at least k respondents, so no difference of published figures (a parent
-minus its shown children, the agency minus every unit) can isolate fewer than k people."""
+"Survei penerimaan"). No Django. Every published group has at least k respondents, and a
+respondent is in at most one published group (fewer than k left at the top are hidden), so no
+sum or difference of published figures (a parent minus its shown children, the overall minus
+every unit) isolates fewer than k."""
 
 from __future__ import annotations
 
@@ -24,9 +25,8 @@ def publishable_groups(
     *, parents: Mapping[int, int | None], counts: Mapping[int, int], k: int
 ) -> list[Group]:
     """Bottom-up: a unit whose own respondents plus those of its hidden descendants reach k is
-    published; otherwise they all merge into its parent. What is left at the top (fewer than k)
-    absorbs the smallest published groups until it reaches k, or nothing is published at all
-    when the whole survey has fewer than k respondents."""
+    published; otherwise they all merge into its parent. What is left at the top is published as
+    one group of the remaining units when it reaches k, and hidden when it does not."""
     if k < 1:
         raise ValueError("k must be at least 1")
     units = set(parents) | set(counts)
@@ -67,14 +67,8 @@ def publishable_groups(
         rest_members |= left_members
         rest_n += left_n
 
-    if 0 < rest_n < k:
-        published.sort(key=lambda g: (g.n, -1 if g.head is None else g.head))
-        while published and rest_n < k:
-            group = published.pop(0)
-            rest_members |= group.members
-            rest_n += group.n
-        if rest_n < k:
-            return []
+    # What is left at the top, fewer than k, is published nowhere (not even in the agency's
+    # overall figure, which is the sum of the published groups): hidden, not merged.
     if rest_n >= k:
         published.append(Group(None, frozenset(rest_members), rest_n))
     return sorted(published, key=lambda g: -1 if g.head is None else g.head)
