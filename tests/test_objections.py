@@ -786,3 +786,47 @@ def test_answering_on_the_page_only_for_the_one_asked(client, world, head, final
     message.refresh_from_db()
     assert message.answer == "Daftar hadir terlampir." and message.is_answered
     assert ObjectionMessage.objects.count() == 1
+
+
+def test_my_page_and_the_api_lists_pin_their_query_counts(
+    client, world, head, final, django_assert_max_num_queries
+):
+    def extra(n: int) -> None:
+        for i in range(n):
+            employee = make_employee(
+                world.agency,
+                unit=world.subunit,
+                position=world.staff_position,
+                name=f"Pegawai Daftar {i}",
+            )
+            Objection.objects.create(
+                agency=world.agency,
+                cycle=final,
+                employee=employee,
+                reasons="x",
+                filed_at=timezone.now(),
+                official=head.employee,
+                decision_due=timezone.now() + dt.timedelta(days=14),
+            )
+
+    objection = in_review(world, head, final)
+    services.explanation_request(
+        objection=objection, party="pegawai", question="Bukti?", acting_user=head.user
+    )
+    pages = [
+        (world.staff, reverse("objections:mine")),
+        (head.user, "/api/v1/objections?scope=to-decide"),
+        (world.admin, "/api/v1/objections?scope=agency"),
+        (world.staff, "/api/v1/objections?scope=mine"),
+    ]
+    counts = []
+    for user, url in pages:
+        client.force_login(user)
+        with django_assert_max_num_queries(15) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries.captured_queries))
+    extra(6)
+    for (user, url), first in zip(pages, counts, strict=True):
+        client.force_login(user)
+        with django_assert_max_num_queries(first):
+            assert client.get(url).status_code == 200
