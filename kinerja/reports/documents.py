@@ -62,11 +62,13 @@ def results_zip(
     """Writes one PDF per stored result into the ZIP `out`; returns how many. `progress` hears
     after each employee ("Laporan 3 dari 40: …", percent)."""
     written = 0
+    shared = selectors.report_shared(cycle=cycle)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for result in rows:
-            report = selectors.result_report(cycle=cycle, employee=result.employee)
-            if report is None:  # recomputed meanwhile: skip, the count says so
-                continue
+            report = selectors.result_report(
+                cycle=cycle, employee=result.employee, result=result, shared=shared
+            )
+            assert report is not None  # given its stored row
             archive.writestr(member_name(result), result_pdf(report, printed_by=printed_by))
             written += 1
             if progress is not None:

@@ -87,21 +87,44 @@ def result_page_of(
     )
 
 
+@dataclass
+class ReportShared:
+    """What every report of one cycle shares: its stored results row (policy, σ, version), the
+    competency names and the active catalog. Read once for a ZIP, not once per employee."""
+
+    stored: CycleResult | None
+    names: dict[str, str]
+    catalog: list[Any]
+
+
+def report_shared(*, cycle: Cycle) -> ReportShared:
+    return ReportShared(
+        stored=results.cycle_result(cycle=cycle),
+        names=known_competencies(cycle.agency),
+        catalog=development.options(agency=cycle.agency),
+    )
+
+
 def result_report(
-    *, cycle: Cycle, employee: Employee, year: int | None = None
+    *,
+    cycle: Cycle,
+    employee: Employee,
+    year: int | None = None,
+    result: EmployeeResult | None = None,
+    shared: ReportShared | None = None,
 ) -> ResultReport | None:
     """The report of the employee's stored result in the cycle (None: not computed). The
     recommended training closes this result's gaps; the plan is the one of `year` (the year
-    of printing by default), with its JP against the 20 JP a year."""
-    result = results.employee_result(cycle=cycle, employee=employee)
+    of printing by default), with its JP against the 20 JP a year. A batch passes the `result`
+    row it already has and the cycle's `shared` reads."""
+    if result is None:
+        result = results.employee_result(cycle=cycle, employee=employee)
     if result is None:
         return None
-    stored = results.cycle_result(cycle=cycle)
+    shared = shared or report_shared(cycle=cycle)
+    stored = shared.stored
     page = result_page_of(cycle=cycle, result=result, stored=stored)
-    names = known_competencies(employee.agency)
-    recs = recommend(
-        gaps_from_items(result.items, names), development.options(agency=employee.agency)
-    )
+    recs = recommend(gaps_from_items(result.items, shared.names), shared.catalog)
     year = year or timezone.localdate().year
     plan = development.plan_of(employee=employee, year=year)
     return ResultReport(
