@@ -156,6 +156,37 @@ def test_report_page_count_is_stable_and_grows_with_what_it_prints(world, final)
     assert len(pdf_text(documents.result_pdf(longer))[0].pages) > first
 
 
+def _rightmost(html: str) -> tuple[float, float]:
+    """(right edge of the page's content area, right edge of the widest laid-out box), in CSS
+    px, from WeasyPrint's own layout (its page boxes: an internal but stable attribute)."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, url_fetcher=pdf.LocalFetcher()).render()
+    widest = 0.0
+    limit = 0.0
+    for page in document.pages:
+        root = page._page_box
+        limit = root.margin_width() - root.margin_right
+        stack = [c for c in root.children if type(c).__name__ != "MarginBox"]
+        while stack:
+            box = stack.pop()
+            widest = max(widest, box.position_x + box.margin_width())
+            stack.extend(getattr(box, "children", None) or [])
+    return limit, widest
+
+
+def test_nothing_in_the_report_runs_past_the_right_margin(world, final, monkeypatch):
+    captured: list[str] = []
+    real = pdf.html_to_pdf
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: captured.append(html) or real(html))
+    documents.result_pdf(selectors.result_report(cycle=final, employee=world.staff_employee))
+    client_of(world.admin).get(reverse("reports:candidates_pdf", args=[world.staff_position.pk]))
+    assert len(captured) == 2
+    for html in captured:
+        limit, widest = _rightmost(html)
+        assert 0 < widest <= limit + 0.5, (limit, widest)
+
+
 def test_report_never_holds_a_lone_peers_answer_or_comment(world, final):
     content = client_of(world.supervisor).get(result_url(final, world.staff_employee)).content
     text = " ".join(pdf_text(content)[1])
