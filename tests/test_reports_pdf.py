@@ -15,7 +15,9 @@ import zipfile
 import pypdf
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kinerja.assessment import services as assessment
@@ -340,6 +342,19 @@ def test_a_unit_of_another_agency_or_nothing_to_print_is_refused(world, final, c
     for persona in ("staff", "supervisor", "outsider"):
         url = reverse("reports:batch", args=[final.pk])
         assert client_of(getattr(world, persona)).get(url).status_code == 404
+
+
+def test_each_more_report_in_a_zip_costs_the_same_few_queries(world, final):
+    rows = list(selectors.batch_results(cycle=final, scope="unit", unit_id=world.subunit.pk))
+    assert len(rows) >= 3
+
+    def queries(k: int) -> int:
+        with CaptureQueriesContext(connection) as seen:
+            documents.results_zip(cycle=final, rows=rows[:k], total=k, out=io.BytesIO())
+        return len(seen)
+
+    one, two, three = queries(1), queries(2), queries(3)
+    assert two - one == three - two <= 4  # the decision and the plan per employee, no more
 
 
 # --- talent PDFs ----------------------------------------------------------------------------
