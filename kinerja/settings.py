@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "kinerja.api",
     "kinerja.demo",
     "kinerja.jobs",
+    "kinerja.dialogue",
+    "kinerja.survey",
     "kinerja.objections",
     "kinerja.dialogue",
     "kinerja.survey",

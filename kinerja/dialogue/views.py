@@ -169,7 +169,12 @@ def record(request: AgencyRequest, pk: int) -> HttpResponse:
             {"description": a.description, "due_date": a.due_date, "plan_item": a.plan_item_id}
             for a in dialogue.actions.all()
         ]
-        blanks: list[dict[str, Any]] = [{} for _n in range(max(0, 3 - len(existing)))]
+        blanks: list[dict[str, Any]] = [
+            {}
+            for _n in range(
+                max(1, 3 - len(existing)) if len(existing) < services.MAX_ACTIONS else 0
+            )
+        ]
         form = RecordForm(
             initial={
                 "held_on": dialogue.held_on or min(dialogue.scheduled_for, timezone.localdate()),
