@@ -72,7 +72,7 @@ class ObjectionSummaryOut(Schema):
         return obj.official.name if obj.official else None
 
 
-class MessageOut(Schema):
+class ObjectionMessageOut(Schema):
     id: int
     party: str
     recipient_id: int
@@ -82,14 +82,14 @@ class MessageOut(Schema):
     answered_at: dt.datetime | None
 
 
-class AttachmentOut(Schema):
+class ObjectionAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
     size: int
 
 
-class VersionOut(Schema):
+class ResultVersionOut(Schema):
     version: int
     before_perilaku: str
     before_predikat: str
@@ -114,29 +114,29 @@ class ObjectionOut(ObjectionSummaryOut):
     supervisor_reason: str | None
     decided_rating: str | None
     decision_reason: str | None
-    messages: list[MessageOut]
-    attachments: list[AttachmentOut]
-    versions: list[VersionOut]
+    messages: list[ObjectionMessageOut]
+    attachments: list[ObjectionAttachmentOut]
+    versions: list[ResultVersionOut]
     # The current version of the result, as the results API shows it (pooled groups only).
     result: EmployeeResultDetailOut | None
 
 
-class AskIn(InputSchema):
+class ObjectionAskIn(InputSchema):
     party: str
     question: str
 
 
-class AnswerIn(InputSchema):
+class ObjectionAnswerIn(InputSchema):
     answer: str
 
 
-class DecisionIn(InputSchema):
+class ObjectionDecisionIn(InputSchema):
     outcome: str
     reason: str
     rating: str = ""
 
 
-class AssignIn(InputSchema):
+class ObjectionAssignIn(InputSchema):
     nip: str
     note: str = ""
 
@@ -217,7 +217,7 @@ def _out(request: HttpRequest, objection_id: int) -> dict[str, Any]:
 def file_objection(
     request: HttpRequest,
     cycle_id: int,
-    reasons: Form[str],
+    reasons: Form[str] = "",
     attachments: File[list[UploadedFile] | NotNull] = None,
 ):
     """The caller files an objection against their own final result (multipart: `reasons`, and
@@ -280,8 +280,8 @@ def start_review(request: HttpRequest, objection_id: int):
     return _out(request, objection_id)
 
 
-@router.post("/objections/{int:objection_id}/explanations", response={201: MessageOut})
-def request_explanation(request: HttpRequest, objection_id: int, payload: AskIn):
+@router.post("/objections/{int:objection_id}/explanations", response={201: ObjectionMessageOut})
+def request_explanation(request: HttpRequest, objection_id: int, payload: ObjectionAskIn):
     """The official asks `pegawai` (the employee) or `atasan` (the supervisor) for a written
     explanation."""
     objection = _reviewed(request, objection_id)
@@ -295,9 +295,12 @@ def request_explanation(request: HttpRequest, objection_id: int, payload: AskIn)
 
 
 @router.post(
-    "/objections/{int:objection_id}/explanations/{int:message_id}/answer", response=MessageOut
+    "/objections/{int:objection_id}/explanations/{int:message_id}/answer",
+    response=ObjectionMessageOut,
 )
-def answer_explanation(request: HttpRequest, objection_id: int, message_id: int, payload: AnswerIn):
+def answer_explanation(
+    request: HttpRequest, objection_id: int, message_id: int, payload: ObjectionAnswerIn
+):
     """The one asked answers, once."""
     objection, _scope = _visible(request, objection_id)
     me = permissions.employee_of(request.user)
@@ -312,7 +315,7 @@ def answer_explanation(request: HttpRequest, objection_id: int, message_id: int,
 
 
 @router.post("/objections/{int:objection_id}/decision", response=ObjectionOut)
-def decide(request: HttpRequest, objection_id: int, payload: DecisionIn):
+def decide(request: HttpRequest, objection_id: int, payload: ObjectionDecisionIn):
     """The official decides, finally: `ditolak`, or `diterima` with the new `rating` perilaku
     (the predikat and 9-box follow; the original result stays readable in `versions`)."""
     objection = _reviewed(request, objection_id)
@@ -327,7 +330,7 @@ def decide(request: HttpRequest, objection_id: int, payload: DecisionIn):
 
 
 @router.post("/objections/{int:objection_id}/assign", response=ObjectionOut)
-def assign(request: HttpRequest, objection_id: int, payload: AssignIn):
+def assign(request: HttpRequest, objection_id: int, payload: ObjectionAssignIn):
     """HR assigns the official who decides (by NIP) when the chain is empty or conflicted."""
     objection, _scope = _visible(request, objection_id)
     if not permissions.can_manage_objections(request.user, objection.agency):
