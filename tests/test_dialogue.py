@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kinerja.assessment.models import Cycle
 from kinerja.core.errors import KinerjaError
 from kinerja.core.models import AuditEvent
 from kinerja.development import services as development
@@ -19,6 +20,7 @@ from kinerja.dialogue import selectors, services
 from kinerja.dialogue.models import AgreedAction, Dialogue
 from kinerja.organisation.models import Employee
 from kinerja.results import services as results
+from kinerja.results.models import EmployeeResult
 
 from .conftest import make_employee, make_user
 from .test_results_services import closed_cycle  # noqa: F401  (fixture)
@@ -381,3 +383,39 @@ def test_the_completion_page_query_count_is_pinned(
     schedule(world, computed)
     with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
+
+
+def test_my_dialogues_page_and_the_api_lists_do_not_grow_with_the_data(
+    client, world, computed, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    record(world, schedule(world, computed))
+    urls = [
+        (world.staff, reverse("dialogue:mine")),
+        (world.staff, "/api/v1/dialogues/me"),
+        (world.supervisor, f"/api/v1/dialogues/team/{computed.pk}"),
+    ]
+    counts = []
+    for user, url in urls:
+        client.force_login(user)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries.captured_queries))
+    # A second cycle's dialogue for Sari and three more team members.
+    second = Cycle.objects.get(pk=computed.pk)
+    second.pk = None
+    second.name = "Siklus Kedua"
+    second.save()
+    for row in EmployeeResult.objects.filter(cycle=computed):
+        row.pk = None
+        row.cycle = second
+        row.save()
+    record(world, schedule(world, second))
+    _grow_team(world, 3)
+    for (user, url), count in zip(urls, counts, strict=True):
+        client.force_login(user)
+        with django_assert_num_queries(count):
+            assert client.get(url).status_code == 200
