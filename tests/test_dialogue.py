@@ -419,3 +419,14 @@ def test_my_dialogues_page_and_the_api_lists_do_not_grow_with_the_data(
         client.force_login(user)
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+def test_home_reminds_the_supervisor_and_the_employee(client, world, computed):
+    home = web(client, world.supervisor, "get", reverse("home")).content.decode()
+    assert "3 anggota tim siap diajak dialog kinerja." not in home  # Budi is not his own member
+    assert "2 anggota tim siap diajak dialog kinerja." in home  # Sari, Rudi (Dewi has no result)
+    record(world, schedule(world, computed))
+    home = web(client, world.supervisor, "get", reverse("home")).content.decode()
+    assert "1 anggota tim siap diajak dialog kinerja." in home
+    mine = web(client, world.staff, "get", reverse("home")).content.decode()
+    assert "1 catatan dialog menunggu konfirmasi Anda." in mine

@@ -36,13 +36,24 @@ def dialogue_home(context: Any) -> dict[str, Any]:
     if request is None or agency is None:
         return {"links": []}
     links = []
-    waiting = 0
+    waiting = to_schedule = 0
     me = permissions.employee_of(request.user)
     if me is not None and me.agency_id == agency.pk:
         waiting = Dialogue.objects.filter(employee=me, status=Dialogue.Status.RECORDED).count()
         links.append((_("Dialog saya"), reverse("dialogue:mine")))
         if me.subordinates.exists():
             links.append((_("Dialog tim"), reverse("dialogue:team")))
+            to_schedule = _waiting_for_schedule(agency, me)
     if permissions.can_view_dialogue_counts(request.user, agency):
         links.append((_("Rekap dialog"), reverse("dialogue:completion")))
-    return {"links": links, "waiting": waiting}
+    return {"links": links, "waiting": waiting, "to_schedule": to_schedule}
+
+
+def _waiting_for_schedule(agency: Any, me: Any) -> int:
+    """The in-app reminder: active team members whose result exists in the latest cycle with
+    results and who have no dialogue there yet."""
+    cycle = selectors.cycles_with_results(agency=agency).first()
+    if cycle is None:
+        return 0
+    rows = selectors.team_rows(cycle=cycle, supervisor=me)
+    return sum(1 for row in rows if row.state == "siap")
