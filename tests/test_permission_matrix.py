@@ -40,11 +40,13 @@ from kinerja.competencies.services import framework_load, teknis_competency_save
 from kinerja.core.models import Agency
 from kinerja.core.services import token_create
 from kinerja.development import services as development
+from kinerja.jobs.files import output_save
 from kinerja.jobs.models import Job
 from kinerja.organisation.models import Employee, OrgUnit, Position
 from kinerja.results import services as results
 
 from .conftest import World, build_world, make_employee, make_nip, make_user
+from .jobs_storage import point_private_storage, restore_private_storage
 from .test_assessment_services import make_cycle
 from .test_results_services import answer_all
 
@@ -368,6 +370,7 @@ def csrf_client() -> Client:
 def mw(django_db_setup, django_db_blocker, tmp_path_factory):
     """The world, built once in a transaction that is rolled back when the module ends."""
     media = tmp_path_factory.mktemp("media")
+    private = point_private_storage(tmp_path_factory.mktemp("private"))
     with (
         django_db_blocker.unblock(),
         override_settings(
@@ -382,6 +385,7 @@ def mw(django_db_setup, django_db_blocker, tmp_path_factory):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+            restore_private_storage(private)
 
 
 # --- what a request may change -------------------------------------------------------------------
@@ -597,6 +601,12 @@ WEB: list[Row] = [
         "job_cancel",
         "POST",
         r("jobs:cancel", lambda w: w.job.pk),
+        "login 404 404 404 404 404 ok 404",
+    ),
+    Row(
+        "job_download",
+        "GET",
+        r("jobs:download", lambda w: w.done_job.pk),
         "login 404 404 404 404 404 ok 404",
     ),
     Row(
@@ -1341,6 +1351,12 @@ WEB: list[Row] = [
         r("talent:candidates_xlsx", lambda w: w.base.staff_position.pk),
         "login 404 404 404 404 ok ok 404",
     ),
+    Row(
+        "candidates_rank",
+        "POST",
+        r("talent:candidates_rank", lambda w: w.base.staff_position.pk),
+        "login 404 404 404 404 ok ok 404",
+    ),
     # --- reports (PDF) ---------------------------------------------------------------------------
     Row(
         "result_pdf",
@@ -1756,6 +1772,14 @@ API: list[Row] = [
         data=employee_import,
         api=True,
         multipart=True,
+    ),
+    Row("api_job", "GET", a("jobs/{job.pk}"), "401 404 404 404 404 404 ok 401", api=True),
+    Row(
+        "api_job_download",
+        "GET",
+        a("jobs/{done_job.pk}/download"),
+        "401 404 404 404 404 404 ok 401",
+        api=True,
     ),
     # --- competencies ----------------------------------------------------------------------------
     Row("api_framework", "GET", a("framework"), "401 own ok ok ok ok ok 401", api=True),
