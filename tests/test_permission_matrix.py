@@ -104,6 +104,7 @@ class W:
     superuser: Any = None
     lockout: Any = None  # django-axes' record of Sari (staff) locked out after failed sign-ins
     job: Any = None  # a queued background job of agency A (about D: C computes unhindered)
+    done_job: Any = None  # a finished export of agency A with its file, started by no one
     # keberatan: Sari's objection on F, assigned by HR to Rudi (peer: Budi has no supervisor), in
     # review, with an attachment and a request to each side (Budi's unanswered)
     objections: dict[str, Any] = field(default_factory=dict)
@@ -315,10 +316,19 @@ def build() -> W:
     job = Job.objects.create(
         agency=base.agency, kind=Job.Kind.RESULTS_COMPUTE, target_id=draft.pk, target_name="D"
     )
+    done_job = Job.objects.create(
+        agency=base.agency,
+        kind=Job.Kind.RESULTS_EXPORT,
+        target_id=closed.pk,
+        target_name="C",
+        state=Job.State.DONE,
+        output_name="hasil.xlsx",
+    )
+    output_save(done_job, name="hasil.xlsx", content=b"matriks")
 
     objections_world = _objections_world(base, final)
-    sessions = {}
     acceptance_world = _acceptance_world(base, final, closed)
+    sessions = {}
     for persona in ("outsider", "staff", "peer", "supervisor", "leader", "admin"):
         sessions[persona] = _session_of(getattr(base, persona))
     sessions["superuser"] = _session_of(superuser)
@@ -350,6 +360,7 @@ def build() -> W:
         superuser=superuser,
         lockout=lockout,
         job=job,
+        done_job=done_job,
         objections=objections_world,
         acceptance=acceptance_world,
     )
