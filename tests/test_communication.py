@@ -419,6 +419,19 @@ def test_home_shows_final_results_to_read_with_the_objection_deadline(world, cli
     assert "results" not in _tasks(client.get(reverse("home")).content.decode())
 
 
+def test_home_says_when_everything_of_a_cycle_is_done(world, framework, client):
+    cycle = make_cycle(world.agency, world.admin)
+    for assignment in RaterAssignment.objects.filter(cycle=cycle, rater=world.peer_employee):
+        answer_all(cycle, world.peer_employee, assignment.ratee, 3)
+    PeerProposal.objects.create(
+        agency=world.agency, cycle=cycle, ratee=world.peer_employee, peer=world.staff_employee
+    )
+    client.force_login(world.peer)
+    body = client.get(reverse("home")).content.decode()
+    assert all("selesai" in text for text in _tasks(body).values())
+    assert "sudah selesai. Terima kasih" in body
+
+
 def test_home_says_so_when_nothing_is_due(world, client):
     client.force_login(world.staff)
     body = client.get(reverse("home")).content.decode()
