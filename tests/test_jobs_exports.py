@@ -4,6 +4,8 @@ once for a small agency — is downloaded from the job's page; differently scope
 join; the file is the starter's and the HR admin's only. At scale the candidates ranking runs as
 a job and the page then shows its stored ranking, the same as the ranking done in the request."""
 
+# ruff: noqa: F811  (fixtures imported from other test modules, used as arguments)
+
 from __future__ import annotations
 
 import io

@@ -82,7 +82,7 @@ def job_download(request: HttpRequest, job_id: int):
     if job.state not in (Job.State.DONE, Job.State.FAILED) or not job.output_file:
         raise Http404
     return FileResponse(
-        job.output_file.open("rb"), as_attachment=True, filename=job.output_name or None
+        job.output_file.open("rb"), as_attachment=True, filename=job.output_name or ""
     )
 
 
