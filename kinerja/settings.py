@@ -63,8 +63,6 @@ INSTALLED_APPS = [
     "kinerja.api",
     "kinerja.demo",
     "kinerja.jobs",
-    "kinerja.dialogue",
-    "kinerja.survey",
     "kinerja.objections",
     "kinerja.dialogue",
     "kinerja.survey",
