@@ -521,3 +521,23 @@ def test_the_api_previews_and_sends_the_announcement_once(world, framework, clie
     assert len(mail.outbox) == 3
     after = client.get(f"/api/v1/cycles/{cycle.pk}/announcement").json()
     assert (after["announced"], after["pending"]) == (3, 0)
+
+
+def test_a_job_resumed_after_its_worker_died_mails_only_those_not_reached(
+    world, framework, settings, django_capture_on_commit_callbacks
+):
+    settings.KINERJA_JOBS_INLINE_MAX = 0
+    _addresses(world)
+    cycle = make_cycle(world.agency, world.admin, start=False)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.cycle_start(cycle=cycle, acting_user=world.admin)
+    for callback in callbacks:
+        callback()
+    job = Job.objects.get(key=announcements.ANNOUNCE_KEY, target_id=cycle.pk)
+    # The first worker reached Sari, then died with the job "berjalan".
+    Announcement.objects.create(
+        agency=world.agency, cycle=cycle, employee=world.staff_employee, email="sari@a.example"
+    )
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING)
+    job_run(job.pk)
+    assert sorted(m.to[0] for m in mail.outbox) == ["budi@a.example", "rudi@a.example"]
