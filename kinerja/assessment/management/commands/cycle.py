@@ -1,4 +1,5 @@
-"""`kinerja cycle create|assign|start|simulate|remind|close|status`: run a cycle from the shell."""
+"""`kinerja cycle create|assign|start|simulate|remind|announce|close|status`: run a cycle from the
+shell."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kinerja.assessment import selectors, services
+from kinerja.assessment.announcements import announcements_send
 from kinerja.assessment.models import Cycle
 from kinerja.assessment.reminders import send_reminders
 from kinerja.assessment.simulate import simulate_responses
@@ -26,7 +28,8 @@ def _date(value: str) -> dt.date:
 class Command(BaseCommand):
     help = (
         "Siklus penilaian: create (buat draf), assign (buat penugasan penilai), start (mulai), "
-        "simulate (isi formulir dengan jawaban simulasi), remind (kirim pengingat), close (tutup), "
+        "simulate (isi formulir dengan jawaban simulasi), remind (kirim pengingat), announce (kirim "
+        "pengumuman siklus ke peserta yang belum menerimanya), close (tutup), "
         "status (jumlah formulir per status)."
     )
 
@@ -44,6 +47,10 @@ class Command(BaseCommand):
             ("assign", "buat (ulang) penugasan penilai dari struktur organisasi"),
             ("start", "mulai siklus (draf → berjalan); membekukan butir dan standar"),
             ("remind", "kirim e-mail pengingat (paling banyak sekali sehari per penilai)"),
+            (
+                "announce",
+                "kirim pengumuman siklus ke peserta yang belum menerimanya (sekali per orang)",
+            ),
             ("close", "tutup siklus (berjalan → ditutup)"),
         ]:
             sub.add_parser(name, help=text).add_argument("cycle", type=int, metavar="SIKLUS")
@@ -110,6 +117,10 @@ class Command(BaseCommand):
     def _remind(self, cycle: Cycle, options) -> None:
         n = send_reminders(cycle=cycle, acting_user=None)
         self.stdout.write(f"{n} pengingat dikirim.")
+
+    def _announce(self, cycle: Cycle, options) -> None:
+        n = announcements_send(cycle=cycle, acting_user=None)
+        self.stdout.write(f"{n} pengumuman dikirim.")
 
     def _close(self, cycle: Cycle, options) -> None:
         cycle = services.cycle_transition(cycle=cycle, action="close", acting_user=None)
