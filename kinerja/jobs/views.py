@@ -51,7 +51,8 @@ def _visible_job(request: AgencyRequest, job_id: int) -> Job:
 def job_detail(request: AgencyRequest, job_id: int) -> HttpResponse:
     job = _visible_job(request, job_id)
     template = "jobs/_progress.html" if getattr(request, "htmx", False) else "jobs/detail.html"
-    return render(request, template, {"job": job})
+    can_manage = permissions.can_manage_jobs(request.user, request.agency)
+    return render(request, template, {"job": job, "can_manage": can_manage})
 
 
 @agency_required(permissions.is_member)
