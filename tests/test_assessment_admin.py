@@ -795,17 +795,17 @@ def _count(client, url: str) -> int:
 
 
 QUERY_PAGES = {
-    # Session, user and membership (3) + the cycle + the page's own reads.
-    "cycle_list": (lambda c: reverse("assessment:cycle_list"), 6),
-    "cycle_raters": (lambda c: reverse("assessment:cycle_raters", args=[c.pk]), 8),
+    # Session, user and membership with the employee record (3) + the cycle + the page's own reads.
+    "cycle_list": (lambda c: reverse("assessment:cycle_list"), 5),
+    "cycle_raters": (lambda c: reverse("assessment:cycle_raters", args=[c.pk]), 7),
     "cycle_raters_by_unit": (
         lambda c: reverse("assessment:cycle_raters", args=[c.pk]) + "?unit=1&below=1",
-        8,
+        7,
     ),
-    "cycle_progress": (lambda c: reverse("assessment:cycle_progress", args=[c.pk]), 12),
+    "cycle_progress": (lambda c: reverse("assessment:cycle_progress", args=[c.pk]), 11),
     "cycle_progress_by_unit": (
         lambda c: reverse("assessment:cycle_progress", args=[c.pk]) + "?unit=1&penilai=belum_mulai",
-        13,
+        12,
     ),
 }
 

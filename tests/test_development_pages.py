@@ -796,9 +796,9 @@ def _count(client, url: str, params: dict | None = None) -> int:
     return len(ctx.captured_queries)
 
 
-CATALOG_QUERIES = 10
-TEAM_PLANS_QUERIES = 10
-NEEDS_QUERIES = 12
+CATALOG_QUERIES = 9
+TEAM_PLANS_QUERIES = 9
+NEEDS_QUERIES = 11
 
 
 def test_catalog_list_query_count_does_not_grow_with_items(client, world, framework):

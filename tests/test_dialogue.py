@@ -378,10 +378,10 @@ def test_the_completion_page_query_count_is_pinned(
 ):
     client.force_login(world.admin)
     url = reverse("dialogue:completion")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
     schedule(world, computed)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
 
 

@@ -115,70 +115,71 @@ def _html(text: str):
     return lambda r: text in r.content.decode()
 
 
-# Pinned counts. Web pages: session, user and membership (3) + the page's own reads.
+# Pinned counts. Web pages: session, user and membership with the employee record (3) + the
+# page's own reads.
 # API: token and membership (2) + the page's own reads.
 PAGES = {
     "employee_list": Page(
         lambda w: reverse("organisation:employee_list"),
         "admin",
         False,
-        pinned=7,
+        pinned=6,
         shows_growth=lambda r: r.content.decode().count("Tumbuh ") >= 45,
     ),
     "employee_list_by_unit": Page(
         lambda w: reverse("organisation:employee_list") + f"?unit={w.unit.pk}",
         "admin",
         False,
-        pinned=8,
+        pinned=7,
         shows_growth=_html("Tumbuh "),
     ),
     "position_list": Page(
         lambda w: reverse("organisation:position_list"),
         "admin",
         False,
-        pinned=6,
+        pinned=5,
         shows_growth=_html("Jabatan Tumbuh"),
     ),
     "position_detail": Page(
         lambda w: reverse("organisation:position_detail", args=[w.staff_position.pk]),
         "admin",
         False,
-        pinned=8,
+        pinned=7,
         shows_growth=lambda r: r.content.decode().count("Tumbuh ") >= 500,
     ),
     "unit_list": Page(
         lambda w: reverse("organisation:unit_list"),
         "admin",
         False,
-        pinned=5,
+        pinned=4,
         shows_growth=_html("Unit Tumbuh 0099"),
     ),
     "team": Page(
         lambda w: reverse("organisation:team"),
         "supervisor",
         False,
-        pinned=8,
+        pinned=7,
         shows_growth=lambda r: r.content.decode().count("Tumbuh ") >= 1000,
     ),
     "employee_detail": Page(
         lambda w: reverse("organisation:employee_detail", args=[w.supervisor_employee.pk]),
         "admin",
         False,
-        pinned=8,
+        pinned=7,
         shows_growth=lambda r: r.content.decode().count("Tumbuh ") >= 1000,
     ),
     "framework": Page(
         lambda w: reverse("competencies:framework"),
         "admin",
         False,
-        pinned=10,
+        pinned=9,
         shows_growth=_html("T.009"),
     ),
     "audit_log": Page(
         lambda w: reverse("core:audit"),
         "admin",
         False,
-        pinned=6,
+        pinned=5,
         shows_growth=_html("peristiwa 999"),
     ),
     "api_employees": Page(

@@ -375,9 +375,9 @@ def _count(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-CYCLE_PAGE_QUERIES = 15  # 14 + the latest compute job of the cycle (kinerja/jobs)
-AGENCY_LIST_QUERIES = 6
-FLAGGED_QUERIES = 7
+CYCLE_PAGE_QUERIES = 14  # 13 + the latest compute job of the cycle (kinerja/jobs)
+AGENCY_LIST_QUERIES = 5
+FLAGGED_QUERIES = 6
 
 
 def test_cycle_page_and_list_query_counts_do_not_grow_with_employees(client, db, framework):

@@ -500,9 +500,9 @@ def queries(client, url: str) -> int:
     return len(captured)
 
 
-BOARD_QUERIES = 8
-BOX_QUERIES = 7
-CANDIDATE_QUERIES = 15  # the page's rows are loaded apart from the ranking read
+BOARD_QUERIES = 7
+BOX_QUERIES = 6
+CANDIDATE_QUERIES = 14  # the page's rows are loaded apart from the ranking read
 
 
 def test_query_counts_are_pinned_and_do_not_grow_with_employees(client, world, board, target):

@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -659,31 +659,40 @@ def acknowledge(*, cycle: Cycle, user: Any) -> Acknowledgement:
     return ack
 
 
-def _lock_assignment(assignment: RaterAssignment) -> None:
-    """Locks the assignment's row (saves of one form queue) and re-reads its cycle's status and
-    deadline under a shared lock, in one statement on PostgreSQL: saves of one cycle share the
-    cycle row and never wait for each other, while a close (FOR UPDATE) waits for the saves in
-    flight and a save arriving after the close sees it. SQLite has one writer at a time (BEGIN
-    IMMEDIATE), so there a fresh read does the same."""
+def _lock_assignment(assignment: RaterAssignment, user: Any) -> bool:
+    """Locks the assignment's row (saves of one form queue), re-reads its cycle's status and
+    deadline under a shared lock and says whether `user` acknowledged the cycle's purpose, in one
+    statement on PostgreSQL: saves of one cycle share the cycle row and never wait for each
+    other, while a close (FOR UPDATE) waits for the saves in flight and a save arriving after the
+    close sees it. SQLite has one writer at a time (BEGIN IMMEDIATE), so there a fresh read does
+    the same."""
     cycle = assignment.cycle
+    user_id = getattr(user_or_none(user), "pk", None) or 0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT c.status, c.deadline FROM {RaterAssignment._meta.db_table} a "
+                f"SELECT c.status, c.deadline, EXISTS (SELECT 1 FROM "
+                f"{Acknowledgement._meta.db_table} k WHERE k.cycle_id = c.id AND k.user_id = %s) "
+                f"FROM {RaterAssignment._meta.db_table} a "
                 f"JOIN {Cycle._meta.db_table} c ON c.id = a.cycle_id WHERE a.id = %s "
                 "FOR UPDATE OF a FOR SHARE OF c",
-                [assignment.pk],
+                [user_id, assignment.pk],
             )
             row = cursor.fetchone()
     else:
+        acknowledged = Acknowledgement.objects.filter(
+            cycle_id=OuterRef("cycle_id"), user_id=user_id
+        )
         row = (
             RaterAssignment.objects.filter(pk=assignment.pk)
-            .values_list("cycle__status", "cycle__deadline")
+            .annotate(ack=Exists(acknowledged))
+            .values_list("cycle__status", "cycle__deadline", "ack")
             .first()
         )
     if row is None:
         raise KinerjaError("not_found", _("Formulir ini tidak ada lagi."), status=404)
-    cycle.status, cycle.deadline = row
+    cycle.status, cycle.deadline, acknowledged = row
+    return bool(acknowledged)
 
 
 def _require_open(cycle: Cycle) -> None:
@@ -697,13 +706,10 @@ def _require_open(cycle: Cycle) -> None:
         )
 
 
-def _require_acknowledged(cycle: Cycle, user: Any) -> None:
+def _require_acknowledged(acknowledged: bool, user: Any) -> None:
     """A form is filled only after its author has read and acknowledged the cycle's purpose
     (people only: a system write without a user, e.g. a migration script, has no one to ask)."""
-    if (
-        user_or_none(user) is not None
-        and not Acknowledgement.objects.filter(cycle=cycle, user=user_or_none(user)).exists()
-    ):
+    if user_or_none(user) is not None and not acknowledged:
         raise KinerjaError(
             "not_acknowledged",
             _("Baca dan setujui tujuan siklus ini terlebih dahulu, baru isi formulir."),
@@ -741,7 +747,7 @@ def response_save(
 ) -> Response:
     """Saves a draft (answers merge into what is there) and, with submit=True, checks completeness
     and locks it. Serialised per assignment; submitting twice returns the first submission."""
-    _lock_assignment(assignment)  # and re-reads the cycle's status and deadline
+    acknowledged = _lock_assignment(assignment, acting_user)  # and the cycle's status, deadline
     cycle = assignment.cycle
     # No get_or_create: with the assignment locked nobody else can create its response, so a new
     # one is inserted once, whole, after the checks (no savepoint, no insert-then-update).
@@ -751,7 +757,7 @@ def response_save(
             return response  # a retried submit: the first one stands
         raise KinerjaError("submitted", _("Formulir ini sudah dikirim dan terkunci."))
     _require_open(cycle)
-    _require_acknowledged(cycle, acting_user)
+    _require_acknowledged(acknowledged, acting_user)
     allowed = {item["code"] for item in items_for_ratee(cycle, assignment.ratee)}
     for code, answer in answers.items():
         if code not in allowed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -68,13 +69,22 @@ class MembershipMiddleware:
         membership = None
         try:  # the first database access of a request: the session and the user load here
             if user is not None and user.is_authenticated:
+                # The employee record too (left join): permissions ask for it on most pages.
                 membership = (
-                    Membership.objects.select_related("agency").filter(user_id=user.pk).first()
+                    Membership.objects.select_related("agency", "user__employee")
+                    .filter(user_id=user.pk)
+                    .first()
                 )
         except (OperationalError, InterfaceError):
             return database_unavailable(request)
         if user is not None and membership is not None:
+            # Read before `user.membership = …`, which points membership.user at `user`.
+            employee = getattr(membership.user, "employee", None)
             user.membership = membership  # reuse for permissions without another query
+            # Cached on the request's user, None too ("no employee record" needs no query).
+            get_user_model().employee.related.set_cached_value(user, employee)  # type: ignore[attr-defined]
+            if employee is not None:
+                employee.user = user
             request.membership = membership  # type: ignore[attr-defined]
             request.agency = membership.agency  # type: ignore[attr-defined]
         return self.get_response(request)
