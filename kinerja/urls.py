@@ -18,8 +18,6 @@ urlpatterns = [
     path("pengembangan/", include("kinerja.development.urls")),
     path("talenta/", include("kinerja.talent.urls")),
     path("pekerjaan/", include("kinerja.jobs.urls")),
-    path("dialog/", include("kinerja.dialogue.urls")),
-    path("survei/", include("kinerja.survey.urls")),
     path("keberatan/", include("kinerja.objections.urls")),
     path("dialog/", include("kinerja.dialogue.urls")),
     path("survei/", include("kinerja.survey.urls")),

@@ -302,22 +302,6 @@ def can_view_survey_results(user: Any, agency: Agency | None) -> bool:
     return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
 
 
-# --- printed reports (issue 12: PDF reports; kinerja/reports) ----------------------------------
-# One employee's PDF follows can_view_result exactly; the talent PDFs follow can_view_talent.
-
-
-def can_print_results_batch(user: Any, agency: Agency | None) -> bool:
-    """A ZIP of the PDF reports of a whole unit or of the agency: HR admin and leadership (who
-    may already open every employee's result page)."""
-    return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
-
-
-def can_print_team_reports(user: Any, employee: Any) -> bool:
-    """A ZIP of the PDF reports of one's direct reports: that supervisor."""
-    me = employee_of(user)
-    return me is not None and employee is not None and me.pk == employee.pk
-
-
 # --- keberatan (issue 12: objections against a result) ------------------------------------------
 
 
@@ -370,3 +354,19 @@ def can_view_objection(user: Any, objection: Any) -> bool:
     """The employee, the assigned official, the HR admin; the supervisor only the parts
     addressed to them (objection_view_scope)."""
     return objection_view_scope(user, objection) is not None
+
+
+# --- printed reports (issue 12: PDF reports; kinerja/reports) ----------------------------------
+# One employee's PDF follows can_view_result exactly; the talent PDFs follow can_view_talent.
+
+
+def can_print_results_batch(user: Any, agency: Agency | None) -> bool:
+    """A ZIP of the PDF reports of a whole unit or of the agency: HR admin and leadership (who
+    may already open every employee's result page)."""
+    return _has_role(user, agency, Membership.Role.ADMIN, Membership.Role.LEADER)
+
+
+def can_print_team_reports(user: Any, employee: Any) -> bool:
+    """A ZIP of the PDF reports of one's direct reports: that supervisor."""
+    me = employee_of(user)
+    return me is not None and employee is not None and me.pk == employee.pk
