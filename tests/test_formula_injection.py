@@ -20,6 +20,7 @@ from kinerja.assessment.models import Cycle
 from kinerja.competencies.models import Competency, PositionStandard
 from kinerja.core.models import Agency
 from kinerja.core.spreadsheets import FORMULA_PREFIXES, csv_writer, write_xlsx, xlsx_row
+from kinerja.objections.services import objection_file
 from kinerja.organisation.models import Employee, OrgUnit, Position
 from kinerja.results import services as results
 from kinerja.results.models import EmployeeResult
@@ -129,6 +130,12 @@ def hostile(world, hostile_teknis, closed_cycle) -> Hostile:  # noqa: F811
         agency=world.agency, position=target, competency=hostile_teknis, required_level=3
     )
     training(world, TRAINING_CODE, ["M.01", COMPETENCY_CODE], name=TRAINING_NAME)
+    objection_file(
+        cycle=cycle,
+        employee=world.staff_employee,
+        reasons="Saya keberatan atas rating perilaku.",
+        acting_user=world.staff,
+    )
 
     Agency.objects.filter(pk=world.agency.pk).update(name=AGENCY_NAME)
     OrgUnit.objects.filter(pk=world.subunit.pk).update(name=SUBUNIT_NAME)
@@ -237,6 +244,11 @@ def exports(h: Hostile) -> dict[str, Export]:
             "competencies:standards_template",
             cells=(STAFF_POSITION_NAME, TARGET_NAME, COMPETENCY_CODE),
         ),
+        Export(
+            "objections:hr_export",
+            cells=(STAFF_NAME, SUBUNIT_NAME),
+            inside=(CYCLE_NAME,),
+        ),
         Export("organisation:import_template"),
         Export("development:catalog_template"),
         Export("assessment:work_results_template", (cycle,)),
@@ -263,6 +275,7 @@ CASES = [
     "assessment:cycle_progress_xlsx",
     "assessment:cycle_progress_xlsx?unit",
     "competencies:standards_template",
+    "objections:hr_export",
     "organisation:import_template",
     "development:catalog_template",
     "assessment:work_results_template",
@@ -379,7 +392,9 @@ def test_the_api_hands_out_no_file_that_the_table_would_miss():
         for response in operation.get("responses", {}).values()
         for content_type in (response.get("content") or {})
     }
-    assert types == {"application/json"}
+    # PDF reports (kinerja/reports) carry no formulas: only spreadsheets need the table.
+    assert types <= {"application/json", "application/pdf"}
+    assert not any("sheet" in t or "csv" in t or "excel" in t for t in types)
 
 
 # --- the writer itself -----------------------------------------------------------------------------
