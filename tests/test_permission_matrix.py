@@ -2152,6 +2152,73 @@ API: list[Row] = [
         data=lambda w: {"background": True},
         api=True,
     ),
+    # --- keberatan -------------------------------------------------------------------------------
+    Row(
+        "api_objection_file",
+        "POST",
+        a("cycles/{final.pk}/objections"),
+        "401 404 no ok ok 404 404 401",
+        data=lambda w: {"reasons": "Rating perilaku tidak sesuai."},
+        api=True,
+        multipart=True,
+    ),
+    Row("api_objections", "GET", a("objections"), "401 own ok ok ok own own 401", api=True),
+    Row(
+        "api_objections_agency",
+        "GET",
+        lambda w: "/api/v1/objections?scope=agency",
+        "401 own 403 403 403 403 ok 401",
+        api=True,
+    ),
+    Row(
+        "api_objection",
+        "GET",
+        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}",
+        "401 404 ok ok ok 404 ok 401",
+        api=True,
+    ),
+    Row(
+        "api_objection_review",
+        "POST",
+        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}/review",
+        "401 404 403 no 403 404 403 401",
+        api=True,
+    ),
+    Row(
+        "api_objection_ask",
+        "POST",
+        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}/explanations",
+        "401 404 403 ok 403 404 403 401",
+        data=lambda w: {"party": "atasan", "question": "Lampirkan catatan."},
+        api=True,
+    ),
+    Row(
+        "api_objection_answer",
+        "POST",
+        lambda w: (
+            f"/api/v1/objections/{w.objections['objection'].pk}"
+            f"/explanations/{w.objections['to_supervisor'].pk}/answer"
+        ),
+        "401 404 403 403 ok 404 403 401",
+        data=lambda w: {"answer": "Catatan absensi."},
+        api=True,
+    ),
+    Row(
+        "api_objection_decide",
+        "POST",
+        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}/decision",
+        "401 404 403 ok 403 404 403 401",
+        data=lambda w: {"outcome": "ditolak", "reason": "Rating tepat."},
+        api=True,
+    ),
+    Row(
+        "api_objection_assign",
+        "POST",
+        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}/assign",
+        "401 404 403 403 403 404 ok 401",
+        data=lambda w: {"nip": w.base.peer_employee.nip, "note": "Tetap Rudi."},
+        api=True,
+    ),
     # --- dialog kinerja ------------------------------------------------------------------------
     Row(
         "api_dialogue_team",
@@ -2256,73 +2323,6 @@ API: list[Row] = [
         "GET",
         a("surveys/{closed.pk}/results"),
         "401 404 403 403 403 ok ok 401",
-        api=True,
-    ),
-    # --- keberatan -------------------------------------------------------------------------------
-    Row(
-        "api_objection_file",
-        "POST",
-        a("cycles/{final.pk}/objections"),
-        "401 404 no ok ok 404 404 401",
-        data=lambda w: {"reasons": "Rating perilaku tidak sesuai."},
-        api=True,
-        multipart=True,
-    ),
-    Row("api_objections", "GET", a("objections"), "401 own ok ok ok own own 401", api=True),
-    Row(
-        "api_objections_agency",
-        "GET",
-        lambda w: "/api/v1/objections?scope=agency",
-        "401 own 403 403 403 403 ok 401",
-        api=True,
-    ),
-    Row(
-        "api_objection",
-        "GET",
-        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}",
-        "401 404 ok ok ok 404 ok 401",
-        api=True,
-    ),
-    Row(
-        "api_objection_review",
-        "POST",
-        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}/review",
-        "401 404 403 no 403 404 403 401",
-        api=True,
-    ),
-    Row(
-        "api_objection_ask",
-        "POST",
-        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}/explanations",
-        "401 404 403 ok 403 404 403 401",
-        data=lambda w: {"party": "atasan", "question": "Lampirkan catatan."},
-        api=True,
-    ),
-    Row(
-        "api_objection_answer",
-        "POST",
-        lambda w: (
-            f"/api/v1/objections/{w.objections['objection'].pk}"
-            f"/explanations/{w.objections['to_supervisor'].pk}/answer"
-        ),
-        "401 404 403 403 ok 404 403 401",
-        data=lambda w: {"answer": "Catatan absensi."},
-        api=True,
-    ),
-    Row(
-        "api_objection_decide",
-        "POST",
-        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}/decision",
-        "401 404 403 ok 403 404 403 401",
-        data=lambda w: {"outcome": "ditolak", "reason": "Rating tepat."},
-        api=True,
-    ),
-    Row(
-        "api_objection_assign",
-        "POST",
-        lambda w: f"/api/v1/objections/{w.objections['objection'].pk}/assign",
-        "401 404 403 403 403 404 ok 401",
-        data=lambda w: {"nip": w.base.peer_employee.nip, "note": "Tetap Rudi."},
         api=True,
     ),
 ]
