@@ -664,7 +664,10 @@ def _lock_assignment(assignment: RaterAssignment, user: Any) -> bool:
     deadline under a shared lock and says whether `user` acknowledged the cycle's purpose, in one
     statement on PostgreSQL: saves of one cycle share the cycle row and never wait for each
     other, while a close (FOR UPDATE) waits for the saves in flight and a save arriving after the
-    close sees it. SQLite has one writer at a time (BEGIN IMMEDIATE), so there a fresh read does
+    close sees it. (The acknowledgement's EXISTS reads the statement's snapshot: one made while
+    this save waited for the lock is not seen, and that save is refused, to be retried; an
+    acknowledgement is never withdrawn, so nothing is let through that should not be.) SQLite has
+    one writer at a time (BEGIN IMMEDIATE), so there a fresh read does
     the same."""
     cycle = assignment.cycle
     user_id = getattr(user_or_none(user), "pk", None) or 0
@@ -750,7 +753,9 @@ def response_save(
     acknowledged = _lock_assignment(assignment, acting_user)  # and the cycle's status, deadline
     cycle = assignment.cycle
     # No get_or_create: with the assignment locked nobody else can create its response, so a new
-    # one is inserted once, whole, after the checks (no savepoint, no insert-then-update).
+    # one is inserted once, whole, after the checks (no savepoint, no insert-then-update). Read
+    # here, in its own statement: an EXISTS in the lock statement would use that statement's
+    # snapshot, taken before waiting for the lock, and miss a response made while it waited.
     response = Response.objects.filter(assignment_id=assignment.pk).first()
     if response is not None and response.is_submitted:
         if submit and not answers:

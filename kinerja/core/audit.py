@@ -133,10 +133,32 @@ def audit_record(
         prev_hash=head.last_hash,
     )
     event.hash = _digest(event.prev_hash, _payload(event))
-    event.save()
     head.seq, head.last_hash = event.seq, event.hash
-    head.save(update_fields=["seq", "last_hash"])
+    if connection.vendor == "postgresql":
+        _append_and_advance(event, head)
+    else:
+        event.save()
+        head.save(update_fields=["seq", "last_hash"])
     return event
+
+
+def _append_and_advance(event: AuditEvent, head: AuditChain) -> None:
+    """The event's INSERT and the head's UPDATE in one statement (PostgreSQL): one round trip
+    fewer on every audited write, with the same rows as event.save() and head.save()."""
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH e AS (INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id), "
+            f"h AS (UPDATE {quote(AuditChain._meta.db_table)} SET seq = %s, last_hash = %s "
+            "WHERE id = %s) SELECT id FROM e",
+            [*values, head.seq, head.last_hash, head.pk],
+        )
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
 
 
 @dataclass(frozen=True)
