@@ -4,6 +4,7 @@
 # in ninja's own namespace, where a string like "Query[EmployeeFilter]" cannot be resolved.
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -328,7 +329,7 @@ def delete_employee(request: HttpRequest, employee_id: int):
 @router.post("/employees/import", response={200: ImportOut, 202: JobOut, 422: ImportOut})
 def import_employees(
     request: HttpRequest,
-    file: File[UploadedFile],
+    file: File[UploadedFile | None] = None,
     dry_run: Form[bool] = False,
     background: Form[bool] = False,
 ):
@@ -336,6 +337,8 @@ def import_employees(
     A file above the inline limit (or any, with `background`) becomes a job: 202 with the job,
     whose state, report and error report are read at /api/v1/jobs/{id}."""
     agency = require(request, permissions.can_manage_organisation)
+    if file is None:  # also an empty upload, which Django's parser drops
+        raise KinerjaError("file_required", _("Unggah berkas XLSX atau CSV pegawai."))
     data, filename = file.read(), file.name or ""
     if goes_to_job(data, filename, background=background):
         job = import_job_start(

@@ -4,7 +4,8 @@ The model behind the numbers: each ratee has a "true" level per item near their 
 required level (±1; 3 = sesuai ekspektasi for the BerAKHLAK values); each rater has a leniency in
 {-1, 0, 0, 0, +1}; every answer adds noise; self-ratings run a little higher; about 5 % of the
 answers of others are "tidak dapat menilai". Every random draw is seeded by the seed and the
-people involved, so the same seed gives the same answers whatever order the forms come in."""
+people involved (by NIP), so the same seed gives the same answers whatever order the forms come in
+and whatever ids the database gave."""
 
 from __future__ import annotations
 
@@ -72,8 +73,8 @@ class _Model:
 
     def __init__(self, cycle: Cycle, seed: int) -> None:
         self.cycle, self.seed = cycle, seed
-        self._true: dict[int, dict[str, float]] = {}
-        self._leniency: dict[int, int] = {}
+        self._true: dict[str, dict[str, float]] = {}
+        self._leniency: dict[str, int] = {}
         self._codes: dict[int, list[str]] = {}
 
     def codes(self, position_id: int) -> list[str]:
@@ -82,7 +83,7 @@ class _Model:
             self._codes[position_id] = [item["code"] for item in items]
         return self._codes[position_id]
 
-    def true_levels(self, ratee: int, position_id: int) -> dict[str, float]:
+    def true_levels(self, ratee: str, position_id: int) -> dict[str, float]:
         if ratee not in self._true:
             rng = random.Random(f"{self.seed}:ratee:{ratee}")
             standard = self.cycle.standards.get(str(position_id), {})
@@ -95,13 +96,13 @@ class _Model:
             self._true[ratee] = levels
         return self._true[ratee]
 
-    def leniency(self, rater: int) -> int:
+    def leniency(self, rater: str) -> int:
         if rater not in self._leniency:
             self._leniency[rater] = random.Random(f"{self.seed}:rater:{rater}").choice(LENIENCY)
         return self._leniency[rater]
 
     def answers(
-        self, *, rater: int, ratee: int, relation: str, position_id: int
+        self, *, rater: str, ratee: str, relation: str, position_id: int
     ) -> list[tuple[str, int | None]]:
         """[(code, level or None for "tidak dapat menilai")] for one form."""
         rng = random.Random(f"{self.seed}:form:{rater}:{ratee}")
@@ -150,7 +151,13 @@ def simulate_responses(
             open_forms = open_forms.filter(pk__in=list(assignment_ids))
         rows = list(
             open_forms.order_by("id").values_list(
-                "id", "rater_id", "ratee_id", "relation", "ratee__position_id", "response__id"
+                # NIPs, not ids: the same seed gives the same answers in any database.
+                "id",
+                "rater__nip",
+                "ratee__nip",
+                "relation",
+                "ratee__position_id",
+                "response__id",
             )
         )
         model = _Model(cycle, seed)
