@@ -147,7 +147,7 @@ def _append_and_advance(event: AuditEvent, head: AuditChain) -> None:
     fewer on every audited write, with the same rows as event.save() and head.save()."""
     fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     values = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(

@@ -247,9 +247,7 @@ def _role_in(user: Any, agency_id: int | None, *roles: str) -> bool:
 def can_hold_dialogue(user: Any, employee: Any) -> bool:
     """Schedule and record a dialog kinerja with an employee: their direct supervisor only."""
     me = employee_of(user)
-    return (
-        me is not None and employee.supervisor_id == me.pk and employee.agency_id == me.agency_id
-    )
+    return me is not None and employee.supervisor_id == me.pk and employee.agency_id == me.agency_id
 
 
 def can_view_dialogue(user: Any, dialogue: Any, *, content_visible: bool) -> bool:
@@ -287,8 +285,11 @@ def can_take_survey(user: Any, agency: Agency | None) -> bool:
     """Answer an acceptance survey: a member with an employee record in the agency (whether
     they take part in the cycle is the survey's own rule)."""
     me = employee_of(user)
-    return is_member(user, agency) and me is not None and agency is not None and (
-        me.agency_id == agency.pk
+    return (
+        is_member(user, agency)
+        and me is not None
+        and agency is not None
+        and (me.agency_id == agency.pk)
     )
 
 
