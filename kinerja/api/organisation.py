@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from kinerja.core import permissions
 from kinerja.core.errors import KinerjaError, NotFound
 from kinerja.core.tenancy import get_for_agency
-from kinerja.jobs.files import goes_to_job, import_job_start
+from kinerja.jobs.files import import_upload
 from kinerja.jobs.models import Job
 from kinerja.organisation import selectors, services
 from kinerja.organisation.importing import employees_import
@@ -340,23 +340,19 @@ def import_employees(
     if file is None:  # also an empty upload, which Django's parser drops
         raise KinerjaError("file_required", _("Unggah berkas XLSX atau CSV pegawai."))
     data, filename = file.read(), file.name or ""
-    if goes_to_job(data, filename, background=background):
-        job = import_job_start(
-            agency=agency,
-            kind=Job.Kind.EMPLOYEES_IMPORT,
-            data=data,
-            filename=filename,
-            acting_user=request.user,
-            dry_run=dry_run,
-        )
-        return Status(202, job_out(job))
-    report = employees_import(
+    outcome = import_upload(
+        kind=Job.Kind.EMPLOYEES_IMPORT,
+        service=employees_import,
         agency=agency,
         data=data,
         filename=filename,
         acting_user=request.user,
         dry_run=dry_run,
+        background=background,
     )
+    if isinstance(outcome, Job):  # a large file: a job, followed on its page
+        return Status(202, job_out(outcome))
+    report = outcome
     return Status(200 if report.ok else 422, report.as_dict())
 
 

@@ -14,7 +14,7 @@ from kinerja.core.spreadsheets import write_xlsx
 from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required
-from kinerja.jobs.files import goes_to_job, import_job_start
+from kinerja.jobs.files import import_upload
 from kinerja.jobs.models import Job
 from kinerja.organisation.models import Position
 
@@ -138,23 +138,18 @@ def import_standards(request: AgencyRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            if goes_to_job(data, upload.name):  # a large file: a job, followed on its page
-                job = import_job_start(
-                    agency=request.agency,
-                    kind=Job.Kind.STANDARDS_IMPORT,
-                    data=data,
-                    filename=upload.name,
-                    acting_user=request.user,
-                    dry_run=dry_run,
-                )
-                return redirect("jobs:detail", job_id=job.pk)
-            errors, changed = services.standards_import(
+            outcome = import_upload(
+                kind=Job.Kind.STANDARDS_IMPORT,
+                service=services.standards_import,
                 agency=request.agency,
                 data=data,
                 filename=upload.name,
                 acting_user=request.user,
                 dry_run=dry_run,
             )
+            if isinstance(outcome, Job):  # a large file: a job, followed on its page
+                return redirect("jobs:detail", job_id=outcome.pk)
+            errors, changed = outcome
         except KinerjaError as exc:
             error = exc
     return render(

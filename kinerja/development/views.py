@@ -24,7 +24,7 @@ from kinerja.core.errors import KinerjaError
 from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required, show_error
-from kinerja.jobs.files import goes_to_job, import_job_start
+from kinerja.jobs.files import import_upload
 from kinerja.jobs.models import Job
 from kinerja.jobs.views import export_or_job
 from kinerja.organisation.models import Employee
@@ -174,23 +174,18 @@ def catalog_import(request: AgencyRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            if goes_to_job(data, upload.name):  # a large file: a job, followed on its page
-                job = import_job_start(
-                    agency=request.agency,
-                    kind=Job.Kind.CATALOG_IMPORT,
-                    data=data,
-                    filename=upload.name,
-                    acting_user=request.user,
-                    dry_run=form.cleaned_data["dry_run"],
-                )
-                return redirect("jobs:detail", job_id=job.pk)
-            report = services.trainings_import(
+            outcome = import_upload(
+                kind=Job.Kind.CATALOG_IMPORT,
+                service=services.trainings_import,
                 agency=request.agency,
                 data=data,
                 filename=upload.name,
                 acting_user=request.user,
                 dry_run=form.cleaned_data["dry_run"],
             )
+            if isinstance(outcome, Job):  # a large file: a job, followed on its page
+                return redirect("jobs:detail", job_id=outcome.pk)
+            report = outcome
         except KinerjaError as exc:
             error = exc
     return render(

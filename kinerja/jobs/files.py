@@ -9,7 +9,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -62,6 +62,35 @@ def estimate_rows(raw: bytes, filename: str) -> int:
 def goes_to_job(raw: bytes, filename: str, *, background: bool = False) -> bool:
     """An upload above the inline limit (or any, when asked) is imported by a job."""
     return background or estimate_rows(raw, filename) > services.inline_limit()
+
+
+def import_upload(
+    *,
+    kind: str,
+    service: Callable[..., Any],
+    agency: Agency,
+    data: bytes,
+    filename: str,
+    acting_user: Any,
+    dry_run: bool = False,
+    background: bool = False,
+) -> Any:
+    """The one rule of where an import runs, for the web, the API and the CLI alike: a large
+    upload (or any, with `background`) is queued as a job and the job is returned; a small one
+    is imported here and now by `service` (the same keyword arguments), whose report is
+    returned."""
+    if goes_to_job(data, filename, background=background):
+        return import_job_start(
+            agency=agency,
+            kind=kind,
+            data=data,
+            filename=filename,
+            acting_user=acting_user,
+            dry_run=dry_run,
+        )
+    return service(
+        agency=agency, data=data, filename=filename, acting_user=acting_user, dry_run=dry_run
+    )
 
 
 def import_job_start(

@@ -19,7 +19,7 @@ from kinerja.core.errors import KinerjaError
 from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
 from kinerja.core.views import agency_required
-from kinerja.jobs.files import goes_to_job, import_job_start
+from kinerja.jobs.files import import_upload
 from kinerja.jobs.models import Job
 
 from . import selectors, services
@@ -349,23 +349,18 @@ def import_employees(request: AgencyRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            if goes_to_job(data, upload.name):  # a large file: a job, followed on its page
-                job = import_job_start(
-                    agency=request.agency,
-                    kind=Job.Kind.EMPLOYEES_IMPORT,
-                    data=data,
-                    filename=upload.name,
-                    acting_user=request.user,
-                    dry_run=form.cleaned_data["dry_run"],
-                )
-                return redirect("jobs:detail", job_id=job.pk)
-            report = employees_import(
+            outcome = import_upload(
+                kind=Job.Kind.EMPLOYEES_IMPORT,
+                service=employees_import,
                 agency=request.agency,
                 data=data,
                 filename=upload.name,
                 acting_user=request.user,
                 dry_run=form.cleaned_data["dry_run"],
             )
+            if isinstance(outcome, Job):  # a large file: a job, followed on its page
+                return redirect("jobs:detail", job_id=outcome.pk)
+            report = outcome
         except KinerjaError as exc:
             error = exc
     return render(
