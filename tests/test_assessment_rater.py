@@ -404,6 +404,35 @@ def test_form_page_query_count_does_not_grow_with_answers(
     assert html.count(" checked") == 16
 
 
+# The rater's hottest write (bench/load.py), statement by statement once the rater's audit chain
+# exists: the session, its user and membership; the form (assignment, cycle, ratee in one); then
+# in one transaction the lock, the response read, the response with its answers, the chain head
+# and the event (in a test the transaction is a savepoint: two of the 11). SQLite writes the
+# response, its answers, the event and the head apart. A change that adds a statement to every
+# submit shows here.
+SUBMIT_STATEMENTS = {"postgresql": 11, "sqlite": 13}
+
+
+def test_a_submit_makes_a_pinned_number_of_statements(client, world, cycle):
+    first = assignment(cycle, world.staff_employee, world.staff_employee)
+    second = assignment(cycle, world.staff_employee, world.peer_employee)
+    signed_in(client, world.staff, cycle)  # the acknowledgement starts the rater's audit chain
+    client.post(form_url(first, "form_submit"), full_answers(first))
+    url, data = form_url(second, "form_submit"), full_answers(second, comment="ok")
+    with CaptureQueriesContext(connection) as ctx:
+        done = client.post(url, data)
+    assert done.status_code == 302 and done.url == reverse("assessment:my_tasks")
+    assert len(ctx) == SUBMIT_STATEMENTS[connection.vendor], [q["sql"][:80] for q in ctx]
+    stored = Response.objects.get(assignment=second)
+    assert stored.is_submitted and stored.version == 1
+    assert sorted(stored.items.values_list("item", "level", "comment")) == sorted(
+        (item["code"], 3, "ok") for item in services.items_for_ratee(cycle, second.ratee)
+    )
+    assert (
+        AuditEvent.objects.filter(action="response.submit", object_id=str(second.pk)).count() == 1
+    )
+
+
 def test_a_peers_answer_is_never_shown_to_ratee_supervisor_or_admin(client, world, cycle):
     a = assignment(cycle, world.staff_employee, world.peer_employee)
     signed_in(client, world.staff, cycle)

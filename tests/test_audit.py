@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -273,4 +274,48 @@ def test_two_users_write_at_once_without_waiting_for_each_other(world):
         t.join(30)
     assert "error" not in outcome, outcome
     assert outcome["event"].chain == f"user:{world.staff.pk}"
+    assert audit_verify(agency=world.agency) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_writes_of_one_new_chain_at_once_make_one_head_and_link(world):
+    """On PostgreSQL a chain's head is made with INSERT … ON CONFLICT DO NOTHING, then locked: a
+    second writer arriving while the first one's new head is uncommitted waits for it, then
+    appends after it, so the chain has one head and both events in order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time whatever is locked")
+    assert not AuditChain.objects.filter(key=f"user:{world.staff.pk}").exists()
+    holding, outcome = threading.Event(), {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                outcome["first"] = record(world.agency, world.staff, 1)
+                holding.set()
+                time.sleep(0.5)  # the second writer is now waiting on this head
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            holding.wait(10)
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '5s'")
+                outcome["second"] = record(world.agency, world.staff, 2)
+        except Exception as error:  # noqa: BLE001  (reported by the assert)
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert "error" not in outcome, outcome
+    assert (outcome["first"].seq, outcome["second"].seq) == (1, 2)
+    assert outcome["second"].prev_hash == outcome["first"].hash
+    head = AuditChain.objects.get(agency=world.agency, key=f"user:{world.staff.pk}")
+    assert (head.seq, head.last_hash) == (2, outcome["second"].hash)
     assert audit_verify(agency=world.agency) == []

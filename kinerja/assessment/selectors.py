@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from kinerja.core import rows
 from kinerja.core.models import Agency
 from kinerja.organisation.models import Employee
 
@@ -44,6 +47,59 @@ def peer_candidates(*, me: Employee, query: str = "", limit: int = PEER_CHOICES)
     else:
         rows = rows.filter(unit_id=me.unit_id)
     return list(rows.order_by("unit__name", "name", "pk")[: limit + 1])
+
+
+# --- a running cycle's frozen content, parsed once per process ------------------------------------
+
+FROZEN_FIELDS = ("items", "standards")
+_FROZEN_MAX = 32
+_frozen_lock = threading.Lock()
+_frozen: dict[tuple[int, Any], tuple[list[dict[str, Any]], dict[str, dict[str, int]]]] = {}
+
+
+def with_frozen(cycle: Cycle) -> Cycle:
+    """Gives `cycle`, loaded without its items and standards (`defer` of FROZEN_FIELDS), those
+    fields from this process's cache: they are frozen when the cycle starts and never change
+    after, and a form's page, draft and submit would otherwise fetch and parse ~70 kB of JSON each
+    time. Keyed by the cycle and its start time; a cycle that never started (a draft) is left
+    alone, its fields load when read. Callers only read what they get: it is shared."""
+    if cycle.started_at is None or cycle.status == Cycle.Status.DRAFT:
+        return cycle
+    key = (cycle.pk, cycle.started_at)
+    content = _frozen.get(key)
+    if content is None:
+        content = Cycle.objects.filter(pk=cycle.pk).values_list(*FROZEN_FIELDS).get()
+        with _frozen_lock:  # threaded workers: one eviction at a time
+            while len(_frozen) >= _FROZEN_MAX:
+                _frozen.pop(next(iter(_frozen)))
+            _frozen[key] = content
+    cycle.items, cycle.standards = content
+    return cycle
+
+
+def form_assignment(assignment_id: int) -> RaterAssignment | None:
+    """A form about to be saved or submitted: the assignment with its cycle (the frozen content
+    from `with_frozen`) and its ratee, in one statement built by hand (kinerja.core.rows): the
+    ORM's select_related cost more than the query on the rater's hottest path."""
+    sql = (
+        f"SELECT {rows.columns(RaterAssignment, 'a')}, "
+        f"{rows.columns(Cycle, 'c', exclude=FROZEN_FIELDS)}, {rows.columns(Employee, 'e')} "
+        f"FROM {RaterAssignment._meta.db_table} a "
+        f"JOIN {Cycle._meta.db_table} c ON c.id = a.cycle_id "
+        f"JOIN {Employee._meta.db_table} e ON e.id = a.ratee_id WHERE a.id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assignment_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n_a = len(RaterAssignment._meta.concrete_fields)
+    n_c = len(Cycle._meta.concrete_fields) - len(FROZEN_FIELDS)
+    assignment = rows.instance(RaterAssignment, row[:n_a])
+    cycle = rows.instance(Cycle, row[n_a : n_a + n_c], exclude=FROZEN_FIELDS)
+    rows.relate(assignment, "cycle", with_frozen(cycle))
+    rows.relate(assignment, "ratee", rows.instance(Employee, row[n_a + n_c :]))
+    return assignment
 
 
 def has_acknowledged(*, cycle: Cycle, user) -> bool:

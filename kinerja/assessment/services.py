@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.competencies.models import BehaviourValue, Competency, PositionStandard
 from kinerja.competencies.selectors import current_framework
+from kinerja.core import rows
 from kinerja.core.audit import audit_record, user_or_none
 from kinerja.core.errors import KinerjaError
 from kinerja.core.models import Agency
@@ -738,6 +739,44 @@ class Answer:
     comment: str = ""
 
 
+def _response_of(assignment_id: int) -> Response | None:
+    """The form's response, if any (one statement by hand: on every save and submit)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {rows.columns(Response, 'r')} FROM {Response._meta.db_table} r "
+            "WHERE r.assignment_id = %s",
+            [assignment_id],
+        )
+        row = cursor.fetchone()
+    return rows.instance(Response, row) if row is not None else None
+
+
+def _insert_with_items(response: Response, items: list[ResponseItem]) -> None:
+    """A new response and its answers in one statement (PostgreSQL), the same rows as
+    response.save() and ResponseItem.objects.bulk_create(items)."""
+    columns, placeholders, values = rows.insert_parts(response)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH r AS (INSERT INTO {Response._meta.db_table} ({columns}) "
+            f"VALUES ({placeholders}) RETURNING id), "
+            f"i AS (INSERT INTO {ResponseItem._meta.db_table} "
+            "(response_id, item, level, cannot_rate, comment) "
+            "SELECT r.id, u.item, u.level, u.cannot_rate, u.comment FROM r, "
+            "UNNEST(%s::varchar[], %s::smallint[], %s::boolean[], %s::text[]) "
+            "AS u(item, level, cannot_rate, comment)) SELECT id FROM r",
+            [
+                *values,
+                [i.item for i in items],
+                [i.level for i in items],
+                [i.cannot_rate for i in items],
+                [i.comment for i in items],
+            ],
+        )
+        rows.saved(response, cursor.fetchone()[0])
+    for item in items:
+        item.response = response  # not saved one by one: no primary keys are read back
+
+
 @transaction.atomic
 def response_save(
     *,
@@ -756,7 +795,7 @@ def response_save(
     # one is inserted once, whole, after the checks (no savepoint, no insert-then-update). Read
     # here, in its own statement: an EXISTS in the lock statement would use that statement's
     # snapshot, taken before waiting for the lock, and miss a response made while it waited.
-    response = Response.objects.filter(assignment_id=assignment.pk).first()
+    response = _response_of(assignment.pk)
     if response is not None and response.is_submitted:
         if submit and not answers:
             return response  # a retried submit: the first one stands
@@ -808,10 +847,13 @@ def response_save(
     if submit:
         response.submitted_at = timezone.now()
     response.version += 1
-    response.save()
-    for row in added:
-        row.response = response
-    ResponseItem.objects.bulk_create(added)
+    if response._state.adding and connection.vendor == "postgresql":
+        _insert_with_items(response, added)
+    else:
+        response.save()
+        for row in added:
+            row.response = response
+        ResponseItem.objects.bulk_create(added)
     ResponseItem.objects.bulk_update(changed, ["level", "cannot_rate", "comment"])
     if submit:
         audit_record(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kinerja.core import permissions
+from kinerja.core import permissions, rows
 from kinerja.core.errors import KinerjaError
 from kinerja.core.tenancy import get_for_agency_or_404
 from kinerja.core.types import AgencyRequest
@@ -86,21 +86,34 @@ def _participant_cycle(request: AgencyRequest, cycle_id: int) -> Cycle:
     return cycle
 
 
-def _assignment_or_404(request: AgencyRequest, assignment_id: int) -> RaterAssignment:
-    """The form, for its rater only; anyone else (admins included) gets "not found"."""
-    assignment = (
-        RaterAssignment.objects.select_related(
-            "cycle__agency", "ratee", "ratee__position", "ratee__unit"
+def _assignment_or_404(
+    request: AgencyRequest, assignment_id: int, *, page: bool = False
+) -> RaterAssignment:
+    """The form, for its rater only; anyone else (admins included) gets "not found". The page
+    loads the ratee's position and unit, which it shows; a save or submit loads only what it
+    needs, in one statement (selectors.form_assignment), its agency being the request's."""
+    if page:
+        assignment = (
+            RaterAssignment.objects.select_related(
+                "cycle__agency", "ratee", "ratee__position", "ratee__unit"
+            )
+            .defer(*(f"cycle__{name}" for name in selectors.FROZEN_FIELDS))
+            .filter(pk=assignment_id)
+            .first()
         )
-        .filter(pk=assignment_id)
-        .first()
-    )
+    else:
+        assignment = selectors.form_assignment(assignment_id)
     if (
         assignment is None
         or not permissions.can_fill_assignment(request.user, assignment)
         or assignment.cycle.status == Cycle.Status.DRAFT
     ):
         raise Http404
+    cycle = assignment.cycle
+    if page:
+        selectors.with_frozen(cycle)
+    elif request.agency is not None and request.agency.pk == cycle.agency_id:
+        rows.relate(cycle, "agency", request.agency)  # the rater's own (can_fill_assignment)
     return assignment
 
 
@@ -450,7 +463,7 @@ def cycle_purpose(request: AgencyRequest, cycle_id: int) -> HttpResponse:
 
 @login_required
 def form(request: AgencyRequest, assignment_id: int) -> HttpResponse:
-    assignment = _assignment_or_404(request, assignment_id)
+    assignment = _assignment_or_404(request, assignment_id, page=True)
     return _acknowledge_first(request, assignment) or _render_form(request, assignment)
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import rows
 from .models import Agency, AuditChain, AuditEvent
 
 LEGACY = "legacy"
@@ -84,13 +85,45 @@ def _key_held(agency_id: int | None) -> str | None:
     return None
 
 
+def _locked_head(agency_id: int | None, key: str) -> AuditChain | None:
+    """The existing head, locked, read by hand (PostgreSQL): the common case of `_lock_head`, on
+    every audited write, without the ORM's compiling. None when the chain has no head yet."""
+    params: list[Any] = [key] if agency_id is None else [agency_id, key]
+    agency_is = "IS NULL" if agency_id is None else "= %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {rows.columns(AuditChain, 'h')} FROM {AuditChain._meta.db_table} h "
+            f"WHERE h.agency_id {agency_is} AND h.key = %s FOR UPDATE",
+            params,
+        )
+        row = cursor.fetchone()
+    return rows.instance(AuditChain, row) if row is not None else None
+
+
 def _lock_head(agency: Agency | None, acting_user: Any) -> AuditChain:
     """Locks the head this write appends to, creating it on a chain's first event (two first
-    writers at once: the unique constraint makes the second wait, then lock the same row)."""
+    writers at once: the unique constraint makes the second wait, then lock the same row; on
+    PostgreSQL its INSERT … ON CONFLICT DO NOTHING waits for the first one's commit and its
+    SELECT … FOR UPDATE, a new snapshot, then finds that row)."""
     agency_id = agency.pk if agency is not None else None
     held = _key_held(agency_id)
     key = held or chain_key(acting_user)
-    head, _created = AuditChain.objects.select_for_update().get_or_create(agency=agency, key=key)
+    if connection.vendor == "postgresql":
+        head = _locked_head(agency_id, key)
+        if head is None:  # the chain's first event: its head is made, then locked
+            columns, placeholders, values = rows.insert_parts(AuditChain(agency=agency, key=key))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {AuditChain._meta.db_table} ({columns}) "
+                    f"VALUES ({placeholders}) ON CONFLICT DO NOTHING",
+                    values,
+                )
+            head = _locked_head(agency_id, key)
+            assert head is not None  # made here, or by a first writer at once (committed)
+    else:
+        head, _created = AuditChain.objects.select_for_update().get_or_create(
+            agency=agency, key=key
+        )
     if held is None:
         transaction.on_commit(_HeadHeld(agency_id, key))
     return head
@@ -145,20 +178,17 @@ def audit_record(
 def _append_and_advance(event: AuditEvent, head: AuditChain) -> None:
     """The event's INSERT and the head's UPDATE in one statement (PostgreSQL): one round trip
     fewer on every audited write, with the same rows as event.save() and head.save()."""
-    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    columns, placeholders, values = rows.insert_parts(event)
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(f.column)) for f in fields)
-    values = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH e AS (INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id), "
+            f"VALUES ({placeholders}) RETURNING id), "
             f"h AS (UPDATE {quote(AuditChain._meta.db_table)} SET seq = %s, last_hash = %s "
             "WHERE id = %s) SELECT id FROM e",
             [*values, head.seq, head.last_hash, head.pk],
         )
-        event.pk = cursor.fetchone()[0]
-    event._state.adding, event._state.db = False, connection.alias
+        rows.saved(event, cursor.fetchone()[0])
 
 
 @dataclass(frozen=True)
