@@ -2,7 +2,7 @@
 a minimal view that writes one row in one transaction.
 
 `DATABASE_URL=postgres://postgres@127.0.0.1:5432/kinerja_bench_load .venv/bin/python bench/load.py
-[--employees 3000] [--users 50,200] [--measure 20]` (uses/clears a `bench-load` agency and its
+[--employees 5000] [--users 50,200] [--measure 20]` (uses/clears a `bench-load` agency and its
 `bench-load-*` users; without DATABASE_URL, SQLite in a throwaway folder).
 
 Sets up a synthetic agency with a running cycle and a sign-in for every rater (bench/served.py),
@@ -301,7 +301,7 @@ def report(kind: str, figures: dict, base: float | None) -> tuple[list[str], flo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--employees", type=int, default=3000)
+    parser.add_argument("--employees", type=int, default=5000)
     parser.add_argument("--users", default="50,200", help="concurrent users, comma-separated")
     parser.add_argument("--measure", type=float, default=30, help="seconds measured per run")
     parser.add_argument(
