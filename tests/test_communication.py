@@ -94,7 +94,7 @@ def test_start_mails_each_participant_once_with_the_purpose_texts_deadline_and_l
         Announcement.objects.filter(cycle=cycle).values_list("employee__name", flat=True)
     ) == {"Sari Staf", "Rudi Rekan", "Budi Atasan"}
     assert AuditEvent.objects.filter(action="cycle.announce", object_id=str(cycle.pk)).exists()
-    job = Job.objects.get(kind=Job.Kind.REMINDERS, key=announcements.ANNOUNCE_KEY)
+    job = Job.objects.get(kind=Job.Kind.ANNOUNCEMENT, key=announcements.ANNOUNCE_KEY)
     assert job.state == Job.State.DONE and job.target_id == cycle.pk
 
 

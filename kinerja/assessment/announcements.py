@@ -193,7 +193,7 @@ def announcements_send(
 
 
 def announcement_job(job: Any, progress: Callable[[str, int], None]) -> tuple[str, str]:
-    """The background job "Kirim pengingat" with the key `announce`: (message, where to look)."""
+    """The background job "Kirim pengumuman siklus" (kinerja/jobs): (message, where to look)."""
     cycle = Cycle.objects.get(pk=job.target_id, agency_id=job.agency_id)
     sent = announcements_send(cycle=cycle, acting_user=job.started_by, progress=progress)
     message = (
@@ -213,10 +213,10 @@ def announcement_start(*, cycle: Cycle, acting_user: Any) -> Any:
     size = _in_cycle(cycle).filter(~_announced(cycle)).count()
     job, _created = jobs.job_start(
         agency=cycle.agency,
-        kind=Job.Kind.REMINDERS,
+        kind=Job.Kind.ANNOUNCEMENT,
         key=ANNOUNCE_KEY,
         target_id=cycle.pk,
-        target_name=_("Pengumuman: %(cycle)s") % {"cycle": cycle.name},
+        target_name=cycle.name,
         acting_user=acting_user,
         inline=size <= jobs.inline_limit(),
     )

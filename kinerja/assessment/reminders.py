@@ -145,12 +145,7 @@ def send_reminders(
 
 
 def reminders_job(job: Any, progress: Callable[[str, int], None]) -> tuple[str, str]:
-    """The background job "Kirim pengingat" (kinerja/jobs): (message, where to look); with the
-    key `announce` it sends the cycle's announcement instead (announcements.py)."""
-    from .announcements import ANNOUNCE_KEY, announcement_job
-
-    if job.key == ANNOUNCE_KEY:  # the cycle's announcement shares this kind of job
-        return announcement_job(job, progress)
+    """The background job "Kirim pengingat" (kinerja/jobs): (message, where to look)."""
     cycle = Cycle.objects.get(pk=job.target_id, agency_id=job.agency_id)
     sent = send_reminders(cycle=cycle, acting_user=job.started_by, progress=progress)
     message = (

@@ -25,6 +25,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         RESULTS_COMPUTE = "results_compute", _("Hitung hasil siklus")
         REMINDERS = "reminders", _("Kirim pengingat")
+        ANNOUNCEMENT = "announcement", _("Kirim pengumuman siklus")
         EMPLOYEES_IMPORT = "employees_import", _("Impor pegawai")
         STANDARDS_IMPORT = "standards_import", _("Impor standar kompetensi jabatan")
         CATALOG_IMPORT = "catalog_import", _("Impor katalog pelatihan")

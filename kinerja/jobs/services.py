@@ -34,6 +34,7 @@ STALE = timedelta(minutes=10)  # a running job with no progress for this long lo
 RUNNERS: dict[str, str] = {
     Job.Kind.RESULTS_COMPUTE: "kinerja.results.services.compute_job",
     Job.Kind.REMINDERS: "kinerja.assessment.reminders.reminders_job",
+    Job.Kind.ANNOUNCEMENT: "kinerja.assessment.announcements.announcement_job",
     Job.Kind.EMPLOYEES_IMPORT: "kinerja.organisation.importing.employees_import_job",
     Job.Kind.STANDARDS_IMPORT: "kinerja.competencies.services.standards_import_job",
     Job.Kind.CATALOG_IMPORT: "kinerja.development.services.trainings_import_job",
