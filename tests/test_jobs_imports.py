@@ -95,6 +95,7 @@ class Kind:
     done: Callable[..., bool]  # the good file was applied
     command: str
     summary: str  # in the job's message when the good file was applied
+    api: str  # the API's import endpoint
 
 
 def _bad_employees() -> bytes:
@@ -116,6 +117,7 @@ KINDS = [
         lambda w: Employee.objects.filter(agency=w.agency, name="Siti Uji, S.Sos.").exists(),
         "import-employees",
         "5 pegawai baru",
+        "/api/v1/employees/import",
     ),
     Kind(
         Job.Kind.STANDARDS_IMPORT,
@@ -135,6 +137,7 @@ KINDS = [
         ),
         "import-standards",
         "3 standar berubah",
+        "/api/v1/standards/import",
     ),
     Kind(
         Job.Kind.CATALOG_IMPORT,
@@ -147,6 +150,7 @@ KINDS = [
         lambda w: catalog_state(w) == [("K-0", 24), ("K-1", 16), ("K-2", 8)],
         "import-catalog",
         "3 kegiatan baru",
+        "/api/v1/trainings/import",
     ),
 ]
 IDS = [k.kind for k in KINDS]
@@ -288,6 +292,49 @@ def test_progress_goes_through_parse_validate_and_write(ready, kind):
     assert percents == sorted(percents) and 0 < percents[0] < percents[-1] < 100
     job.refresh_from_db()
     assert (job.state, job.stage, job.percent) == (Job.State.DONE, "Selesai", 100)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_the_api_imports_now_refuses_a_bad_file_whole_and_queues_a_large_one(
+    client, ready, kind, settings, django_capture_on_commit_callbacks
+):
+    """Every import through the API, as through the page and the CLI: a small file now (200, or
+    422 with every row error and nothing changed), a dry run that writes nothing, a large file
+    (or `background`) a job (202) the worker imports."""
+    headers = auth(ready)
+    settings.KINERJA_JOBS_INLINE_MAX = 500
+    before = kind.state(ready)
+    bad = client.post(kind.api, {"file": upload(kind, kind.bad())}, **headers)
+    assert bad.status_code == 422, bad.content
+    body = bad.json()
+    assert body["ok"] is False and body["applied"] is False
+    assert {(e["row"], e["column"]) for e in body["errors"]} == kind.bad_cells
+    trial = client.post(kind.api, {"file": upload(kind, kind.good()), "dry_run": "true"}, **headers)
+    assert trial.status_code == 200 and trial.json()["dry_run"] is True
+    assert trial.json()["applied"] is False and kind.state(ready) == before
+    missing = client.post(kind.api, {}, **headers)
+    assert missing.status_code == 400 and missing.json()["error"]["code"] == "file_required"
+    assert kind.state(ready) == before and not Job.objects.exists()
+
+    settings.KINERJA_JOBS_INLINE_MAX = LIMIT
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(kind.api, {"file": upload(kind, kind.good())}, **headers)
+    assert queued.status_code == 202, queued.content
+    job = Job.objects.get(pk=queued.json()["id"])
+    assert job.kind == kind.kind and kind.state(ready) == before
+    run_worker()
+    state = client.get(f"/api/v1/jobs/{job.pk}", **headers).json()
+    assert state["state"] == "selesai" and kind.summary in state["message"]
+    assert kind.done(ready)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_the_api_imports_a_small_file_in_the_request(client, ready, kind, settings):
+    settings.KINERJA_JOBS_INLINE_MAX = 500
+    done = client.post(kind.api, {"file": upload(kind, kind.good())}, **auth(ready))
+    assert done.status_code == 200, done.content
+    assert done.json()["ok"] is True and done.json()["applied"] is True
+    assert kind.done(ready) and not Job.objects.exists()
 
 
 # --- joining, refusing, the API and who may download -------------------------------------------

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from kinerja.competencies import selectors, services
 from kinerja.competencies.models import Competency, PositionStandard
 from kinerja.core import permissions
 from kinerja.core.tenancy import get_for_agency
+from kinerja.jobs.models import Job
 from kinerja.organisation.models import Position
 
 from .common import InputSchema, require
+from .jobs import ImportErrorOut, JobOut, import_answer
 from .urls import api
 
 router = Router(tags=["kompetensi"])
@@ -152,6 +155,53 @@ def set_standard(request: HttpRequest, position_id: int, payload: list[StandardI
         levels={i.competency: i.required_level for i in payload},
     )
     return _standard(position)
+
+
+class StandardsImportOut(Schema):
+    ok: bool
+    applied: bool
+    dry_run: bool
+    changed: int
+    summary: str
+    errors: list[ImportErrorOut]
+
+
+def _standards_report(outcome: tuple, dry_run: bool) -> dict:
+    errors, changed = outcome
+    return {
+        "ok": not errors,
+        "applied": not errors and not dry_run,
+        "dry_run": dry_run,
+        "changed": changed,
+        "summary": services.standards_import_summary(errors, changed, dry_run=dry_run),
+        "errors": [e.as_dict() for e in errors],
+    }
+
+
+@router.post(
+    "/standards/import",
+    response={200: StandardsImportOut, 202: JobOut, 422: StandardsImportOut},
+)
+def import_standards(
+    request: HttpRequest,
+    file: File[UploadedFile | None] = None,
+    dry_run: Form[bool] = False,
+    background: Form[bool] = False,
+):
+    """All-or-nothing import of position standards (`jabatan, kode_kompetensi, level`, XLSX or
+    CSV; docs/import.md); 422 lists every row error and changes nothing. A file above the inline
+    limit (or any, with `background`) becomes a job: 202 with it, read at /api/v1/jobs/{id}."""
+    return import_answer(
+        request,
+        check=permissions.can_manage_framework,
+        kind=Job.Kind.STANDARDS_IMPORT,
+        service=services.standards_import,
+        file=file,
+        missing=_("Unggah berkas XLSX atau CSV standar kompetensi jabatan."),
+        dry_run=dry_run,
+        background=background,
+        report=_standards_report,
+    )
 
 
 api.add_router("/v1/", router)

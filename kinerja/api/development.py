@@ -27,10 +27,12 @@ from kinerja.development.models import (
     Training,
 )
 from kinerja.development.recommend import TrainingOption
+from kinerja.jobs.models import Job
 from kinerja.organisation.models import Employee
 from kinerja.results.explain import num
 
 from .common import InputSchema, NotNull, Pages, require
+from .jobs import ImportErrorOut, JobOut, import_answer
 from .urls import api
 
 router = Router(tags=["pengembangan"])
@@ -325,6 +327,55 @@ def delete_training(request: HttpRequest, training_id: int):
         training=get_for_agency(Training, agency, pk=training_id), acting_user=request.user
     )
     return Status(204, None)
+
+
+class CatalogImportOut(Schema):
+    ok: bool
+    applied: bool
+    dry_run: bool
+    created: int
+    updated: int
+    unchanged: int
+    summary: str
+    errors: list[ImportErrorOut]
+
+
+def _catalog_report(report: services.TrainingImportReport, dry_run: bool) -> dict[str, Any]:
+    return {
+        "ok": report.ok,
+        "applied": report.applied,
+        "dry_run": dry_run,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "summary": services.trainings_import_summary(report, dry_run=dry_run),
+        "errors": [e.as_dict() for e in report.errors],
+    }
+
+
+@router.post(
+    "/trainings/import", response={200: CatalogImportOut, 202: JobOut, 422: CatalogImportOut}
+)
+def import_trainings(
+    request: HttpRequest,
+    file: File[UploadedFile | None] = None,
+    dry_run: Form[bool] = False,
+    background: Form[bool] = False,
+):
+    """All-or-nothing import of the training catalog (docs/import.md), matched by `kode`; 422
+    lists every row error and changes nothing. A file above the inline limit (or any, with
+    `background`) becomes a job: 202 with it, read at /api/v1/jobs/{id}."""
+    return import_answer(
+        request,
+        check=permissions.can_manage_catalog,
+        kind=Job.Kind.CATALOG_IMPORT,
+        service=services.trainings_import,
+        file=file,
+        missing=_("Unggah berkas XLSX atau CSV katalog pelatihan."),
+        dry_run=dry_run,
+        background=background,
+        report=_catalog_report,
+    )
 
 
 # --- my recommendations and plan ----------------------------------------------------------------

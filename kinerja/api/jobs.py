@@ -2,16 +2,20 @@
 import's error report). Visible to the agency's HR admin and to whoever started the job; any
 other caller, and another agency's job, gets 404."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status, UploadedFile
 
 from kinerja.core import permissions
+from kinerja.core.errors import KinerjaError
 from kinerja.core.tenancy import get_for_agency
+from kinerja.jobs.files import import_upload
 from kinerja.jobs.models import Job
 
+from .common import require
 from .urls import api
 
 router = Router(tags=["pekerjaan"])
@@ -59,6 +63,47 @@ def job_out(job: Job) -> dict[str, Any]:
             "result": job.output_url or None,
         },
     }
+
+
+class ImportErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+def import_answer(
+    request: HttpRequest,
+    *,
+    check: Callable[[Any, Any], bool],
+    kind: str,
+    service: Callable[..., Any],
+    file: UploadedFile | None,
+    missing: str,
+    dry_run: bool,
+    background: bool,
+    report: Callable[[Any, bool], dict[str, Any]],
+) -> Status:
+    """The API's side of every import (employees, position standards, training catalog): the
+    caller may (`check`), a file came (`missing` says which, in the one error shape), and
+    `import_upload` decides: a job (202 with it, a large file or `background`) or now (200, or
+    422 with every row error; `report(outcome, dry_run)` is the body, `ok` in it)."""
+    agency = require(request, check)
+    if file is None:  # also an empty upload, which Django's parser drops
+        raise KinerjaError("file_required", missing)
+    outcome = import_upload(
+        kind=kind,
+        service=service,
+        agency=agency,
+        data=file.read(),
+        filename=file.name or "",
+        acting_user=request.user,
+        dry_run=dry_run,
+        background=background,
+    )
+    if isinstance(outcome, Job):  # followed at /api/v1/jobs/{id}
+        return Status(202, job_out(outcome))
+    body = report(outcome, dry_run)
+    return Status(200 if body["ok"] else 422, body)
 
 
 def _visible(request: HttpRequest, job_id: int) -> Job:

@@ -11,14 +11,13 @@ from ninja.pagination import paginate
 from kinerja.core import permissions
 from kinerja.core.errors import KinerjaError, NotFound
 from kinerja.core.tenancy import get_for_agency
-from kinerja.jobs.files import import_upload
 from kinerja.jobs.models import Job
 from kinerja.organisation import selectors, services
 from kinerja.organisation.importing import employees_import
 from kinerja.organisation.models import Employee, OrgUnit, Position
 
 from .common import InputSchema, Pages, require
-from .jobs import JobOut, job_out
+from .jobs import ImportErrorOut, JobOut, import_answer
 from .urls import api
 
 router = Router(tags=["organisasi"])
@@ -94,12 +93,6 @@ class EmployeeIn(InputSchema):
 class EmployeeFilter(Schema):
     unit: int | None = None
     q: str = ""
-
-
-class ImportErrorOut(Schema):
-    row: int
-    column: str
-    message: str
 
 
 class ImportOut(Schema):
@@ -336,24 +329,17 @@ def import_employees(
     """All-or-nothing import of an XLSX/CSV file (see docs/import.md); 422 lists every row error.
     A file above the inline limit (or any, with `background`) becomes a job: 202 with the job,
     whose state, report and error report are read at /api/v1/jobs/{id}."""
-    agency = require(request, permissions.can_manage_organisation)
-    if file is None:  # also an empty upload, which Django's parser drops
-        raise KinerjaError("file_required", _("Unggah berkas XLSX atau CSV pegawai."))
-    data, filename = file.read(), file.name or ""
-    outcome = import_upload(
+    return import_answer(
+        request,
+        check=permissions.can_manage_organisation,
         kind=Job.Kind.EMPLOYEES_IMPORT,
         service=employees_import,
-        agency=agency,
-        data=data,
-        filename=filename,
-        acting_user=request.user,
+        file=file,
+        missing=_("Unggah berkas XLSX atau CSV pegawai."),
         dry_run=dry_run,
         background=background,
+        report=lambda report, _dry_run: report.as_dict(),
     )
-    if isinstance(outcome, Job):  # a large file: a job, followed on its page
-        return Status(202, job_out(outcome))
-    report = outcome
-    return Status(200 if report.ok else 422, report.as_dict())
 
 
 class MeOut(Schema):
