@@ -100,12 +100,10 @@ def main() -> None:
         ),
         rows,
     )
-    html_t, _html = per_report(lambda rep: pdf.render_html("reports/result.html", {
-        "agency": rep.employee.agency, "employee": rep.employee, "cycle": rep.cycle,
-        "page": rep.page, "recommendations": rep.recommendations, "plan_year": rep.plan_year,
-        "plan": rep.plan, "plan_items": rep.plan_items, "jp": rep.jp,
-        "scoring_version": rep.scoring_version, "title": "", "subtitle": "",
-    }), reports)  # fmt: skip
+    html_t, _html = per_report(
+        lambda rep: pdf.render_html("reports/result.html", documents.result_context(rep)),
+        reports,
+    )
     css = pdf.render_html("reports/result.html", {"agency": cycle.agency}).split("<style>")[1]
     one = ONE_PAGE.format(css=css.split("</style>")[0])
     pdf.html_to_pdf(one)  # the first render loads the fonts; not what is measured

@@ -25,7 +25,12 @@ def _who(user: Any) -> str:
 
 
 def result_pdf(report: ResultReport, *, printed_by: Any = None) -> bytes:
-    context = {
+    return pdf.render_pdf("reports/result.html", result_context(report, printed_by=printed_by))
+
+
+def result_context(report: ResultReport, *, printed_by: Any = None) -> dict[str, Any]:
+    """The individual report's template context (bench/pdf.py times its HTML alone)."""
+    return {
         "agency": report.employee.agency,
         "title": _("Laporan hasil penilaian kompetensi"),
         "subtitle": f"{report.employee.name} · {report.employee.nip} · {report.cycle.name}",
@@ -41,7 +46,6 @@ def result_pdf(report: ResultReport, *, printed_by: Any = None) -> bytes:
         "jp": report.jp,
         "scoring_version": report.scoring_version,
     }
-    return pdf.render_pdf("reports/result.html", context)
 
 
 def member_name(result: EmployeeResult) -> str:
